@@ -1,0 +1,58 @@
+import type { LeakRecord } from './record.js';
+import { findEngine } from './registry.js';
+
+/**
+ * Which leaks a test allows itself: all of them (no argument), some kinds or async_hooks types
+ * (`'interval'`, `['server', 'socket']`, `'TCPWRAP'`), or those a predicate accepts.
+ */
+export type LeakFilter = string | readonly string[] | ((leak: LeakRecord) => boolean);
+
+export interface Allowance {
+  readonly matches: (leak: LeakRecord) => boolean;
+}
+
+export function toAllowance(filter?: LeakFilter): Allowance {
+  if (filter === undefined) return { matches: () => true };
+  if (typeof filter === 'function') return { matches: filter };
+  const names = new Set(typeof filter === 'string' ? [filter] : filter);
+  if (names.size === 0 || ![...names].every((name) => typeof name === 'string' && name.length > 0)) {
+    throw new TypeError(
+      'loose-ends: allowLeaks(filter) takes nothing (allow all), a resource kind or type name, ' +
+        'an array of them, or a function (leak) => boolean.',
+    );
+  }
+  return { matches: (leak) => names.has(leak.kind) || names.has(leak.type) };
+}
+
+/**
+ * Called inside a test: leaks this test leaves behind (matching `filter`) are not reported.
+ * Works from any realm the runner evaluates tests in. Does nothing when detection is not installed.
+ */
+export function allowLeaks(filter?: LeakFilter): void {
+  const allowance = toAllowance(filter);
+  const engine = findEngine();
+  if (engine === undefined) return;
+  const ctx = engine.currentContext();
+  if (ctx === undefined) {
+    throw new Error(
+      'loose-ends: allowLeaks() was called outside a test. Call it inside the test body (or a beforeEach hook), ' +
+        'or wrap the test function with leakAllowed(fn).',
+    );
+  }
+  ctx.allowances.push(allowance);
+}
+
+/**
+ * Declarative form for any runner: `test('polls forever', leakAllowed(async () => { … }))`.
+ * Keeps the function's arity, so `done`-style tests stay `done`-style.
+ */
+export function leakAllowed<F extends (this: any, ...args: any[]) => any>(fn: F, filter?: LeakFilter): F {
+  toAllowance(filter);
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    allowLeaks(filter);
+    return fn.apply(this, args);
+  };
+  Object.defineProperty(wrapper, 'length', { value: fn.length });
+  Object.defineProperty(wrapper, 'name', { value: fn.name });
+  return wrapper as unknown as F;
+}

@@ -1,0 +1,157 @@
+import { isAlive, isRefed } from './classify.js';
+import type { ContextInit, LeakContext, Scope } from './context.js';
+import { createContext, RUNNER_SCOPE } from './context.js';
+import type { Entry } from './hook.js';
+import { ResourceHook } from './hook.js';
+import { reportInternalError } from './internal-error.js';
+import type { ResolvedOptions } from './options.js';
+import { prewarmSingletons } from './prewarm.js';
+import type { LeakRecord } from './record.js';
+import { toRecord } from './record.js';
+import { findEngine, registerEngine } from './registry.js';
+import type { RenderOptions } from './report.js';
+import { AsyncLeakError, subjectOf } from './report.js';
+import type { RuntimeSupport } from './runtime.js';
+import { detectRuntime, warnUnsupported } from './runtime.js';
+import { collectAndSettle, settle } from './settle.js';
+
+export type CheckStatus = 'clean' | 'leaked' | 'allowed' | 'off' | 'unsupported';
+
+export interface CheckResult {
+  readonly status: CheckStatus;
+  /** Leaks to report. */
+  readonly leaks: readonly LeakRecord[];
+  /** Leaks the test allowed itself (`allowLeaks`); not reported. */
+  readonly allowed: readonly LeakRecord[];
+  /** Present when there are leaks: attach it to the test (mode `fail`) or print its message (mode `warn`). */
+  readonly error: AsyncLeakError | undefined;
+  /** Leaks found and mode is `fail`. */
+  readonly shouldFail: boolean;
+}
+
+const NOTHING: readonly LeakRecord[] = Object.freeze([]);
+
+/**
+ * The per-thread detector: tags work with the running test, and judges what a test left behind.
+ * Get it with `getEngine()`; adapters create one context per test and call `check()` after it.
+ */
+export class Engine {
+  readonly support: RuntimeSupport;
+  private readonly hook: ResourceHook | undefined;
+
+  constructor() {
+    this.support = detectRuntime();
+    if (this.support.supported) {
+      prewarmSingletons();
+      this.hook = new ResourceHook(isAlive);
+    }
+  }
+
+  createContext(init?: ContextInit): LeakContext {
+    return createContext(init);
+  }
+
+  /** Runs `fn` as part of `ctx`: everything it starts, directly or through callbacks, is attributed to it. */
+  run<T>(ctx: LeakContext, fn: () => T, phase = 'test'): T {
+    if (this.hook === undefined) return fn();
+    const scope: Scope = { ctx, phase };
+    return this.hook.storage.run(scope, fn);
+  }
+
+  /** Runs `fn` as the runner's own work, attributed to no test (e.g. what a runner does after `done()`). */
+  runOutside<T>(fn: () => T): T {
+    if (this.hook === undefined) return fn();
+    return this.hook.storage.run(RUNNER_SCOPE, fn);
+  }
+
+  currentScope(): Scope | undefined {
+    return this.hook?.storage.getStore();
+  }
+
+  currentContext(): LeakContext | undefined {
+    return this.currentScope()?.ctx ?? undefined;
+  }
+
+  /** Hook-wide settings: the most demanding options any caller asked for win. */
+  applySettings(options: ResolvedOptions): void {
+    if (this.hook === undefined || options.mode === 'off') return;
+    if (options.promises) this.hook.settings.trackPromises = true;
+    this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
+  }
+
+  /** Live, reportable resources of `ctx` right now, without waiting. */
+  pendingEntries(ctx: LeakContext, options: ResolvedOptions): Entry[] {
+    if (this.hook === undefined) return [];
+    return this.hook.liveEntries(ctx).filter((entry) => isReportable(entry, options));
+  }
+
+  pending(ctx: LeakContext, options: ResolvedOptions): LeakRecord[] {
+    const now = performance.now();
+    return this.pendingEntries(ctx, options)
+      .map((entry) => toRecord(entry, options.stackDepth, now))
+      .filter((record) => !isIgnored(record, options));
+  }
+
+  /**
+   * The verdict after a test: lets closing resources finish closing, collects garbage if anything is
+   * left, then reports what is still alive. Never throws: an internal error is reported once and the
+   * test is judged clean.
+   */
+  async check(ctx: LeakContext, options: ResolvedOptions, render: RenderOptions = {}): Promise<CheckResult> {
+    if (options.mode === 'off') return result('off');
+    if (this.hook === undefined) {
+      warnUnsupported(this.support.reason ?? 'unsupported runtime');
+      return result('unsupported');
+    }
+    try {
+      return await this.runOutside(async () => {
+        const count = () => this.pendingEntries(ctx, options).length;
+        let left = await settle(count, options.maxTurns);
+        if (left > 0 && options.gc) left = await collectAndSettle(count);
+        if (left === 0) return result('clean');
+        const found = this.pending(ctx, options);
+        const leaks = found.filter((leak) => !ctx.allowances.some((allowance) => allowance.matches(leak)));
+        const allowed = found.filter((leak) => !leaks.includes(leak));
+        if (leaks.length === 0) return result(allowed.length > 0 ? 'allowed' : 'clean', NOTHING, allowed);
+        const error = new AsyncLeakError(subjectOf(ctx), ctx.title, leaks, render);
+        return result('leaked', leaks, allowed, error, options.mode === 'fail');
+      });
+    } catch (error) {
+      reportInternalError(error, `the check after "${ctx.title}"`);
+      return result('clean');
+    }
+  }
+}
+
+function result(
+  status: CheckStatus,
+  leaks: readonly LeakRecord[] = NOTHING,
+  allowed: readonly LeakRecord[] = NOTHING,
+  error?: AsyncLeakError,
+  shouldFail = false,
+): CheckResult {
+  return { status, leaks, allowed, error, shouldFail };
+}
+
+function isReportable(entry: Entry, options: ResolvedOptions): boolean {
+  if (entry.parentOnly) return false;
+  if (entry.type === 'PROMISE') return options.promises;
+  return options.reportUnref || isRefed(entry) !== false;
+}
+
+function isIgnored(record: LeakRecord, options: ResolvedOptions): boolean {
+  if (options.ignoreTypes.has(record.kind) || options.ignoreTypes.has(record.type)) return true;
+  return options.ignoreStacks.some((pattern) =>
+    typeof pattern === 'string' ? record.stack.includes(pattern) : pattern.test(record.stack),
+  );
+}
+
+/** The engine of this thread, created (with its one async_hooks hook) on first use. */
+export function getEngine(): Engine {
+  let engine = findEngine();
+  if (engine === undefined) {
+    engine = new Engine();
+    registerEngine(engine);
+  }
+  return engine;
+}

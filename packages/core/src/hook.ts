@@ -1,0 +1,150 @@
+import { AsyncLocalStorage, AsyncResource, createHook } from 'node:async_hooks';
+import type { LeakContext, Scope } from './context.js';
+import { reportInternalError } from './internal-error.js';
+import { patchNodeForObservability } from './patches.js';
+import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
+
+/** One async resource created under a context. Holds the resource weakly so GC can still collect it. */
+export interface Entry {
+  readonly asyncId: number;
+  readonly type: string;
+  readonly ctx: LeakContext;
+  readonly phase: string;
+  readonly resource: WeakRef<object>;
+  /** The nearest tracked resource whose callback created this one. */
+  readonly parent: Entry | undefined;
+  readonly createdAt: number;
+  /** Creation stack, captured lazily: formatted only when read, by whatever `prepareStackTrace` is then in force. */
+  readonly stackHolder: { stack?: string };
+  readonly parentOnly: boolean;
+  readonly custom: boolean;
+  /** For promises: set by the `promiseResolve` hook. */
+  settled: boolean;
+}
+
+export interface HookSettings {
+  trackPromises: boolean;
+  /** Frames kept after cleaning; capture takes a few more to leave room for Node's own. */
+  stackDepth: number;
+}
+
+const INTERNAL_FRAMES_ABOVE_USER = 8;
+const FIRST_SWEEP_AT = 4096;
+
+/**
+ * The async_hooks wiring: one instance per thread (see registry.ts).
+ *
+ * There is deliberately no `destroy` hook: on Node < 24.14 any destroy hook makes Node track every
+ * promise for GC (about 4× the cost of a promise-heavy loop). Liveness is read off the resource
+ * itself when a test ends (classify.ts), and dead entries are swept in batches. The hook never
+ * does async work.
+ */
+export class ResourceHook {
+  readonly storage = new AsyncLocalStorage<Scope>();
+  readonly settings: HookSettings = { trackPromises: false, stackDepth: 10 };
+  /** Tracked resources by asyncId; used to find the owner of a resource created with no store. */
+  private readonly entries = new Map<number, Entry>();
+  private nextSweepAt = FIRST_SWEEP_AT;
+  private readonly hook = createHook({
+    init: (asyncId, type, triggerAsyncId, resource) => this.init(asyncId, type, triggerAsyncId, resource),
+    promiseResolve: (asyncId) => this.promiseResolve(asyncId),
+  });
+
+  constructor(private readonly isAlive: (entry: Entry) => boolean) {
+    patchNodeForObservability(
+      () => (this.storage.getStore()?.ctx ?? null) !== null,
+      () => this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER,
+    );
+    this.hook.enable();
+  }
+
+  disable(): void {
+    this.hook.disable();
+  }
+
+  private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
+    // Hot path: runs for every promise in the user's suite. Return before allocating anything.
+    let parentOnly = false;
+    let custom = false;
+    if (type === 'PROMISE') {
+      if (!this.settings.trackPromises) return;
+    } else if (!TRACKED_TYPES.has(type)) {
+      if (PARENT_ONLY_TYPES.has(type)) parentOnly = true;
+      else if (IGNORED_NODE_TYPES.has(type) || !(resource instanceof AsyncResource)) return;
+      else custom = true;
+    }
+    try {
+      const scope = this.storage.getStore();
+      const parent = this.entries.get(triggerAsyncId);
+      let ctx: LeakContext | null;
+      let phase: string;
+      if (scope !== undefined) {
+        ctx = scope.ctx;
+        phase = scope.phase;
+      } else if (parent !== undefined) {
+        // No store: sockets accepted by a server, for one. They belong to whoever owns the server.
+        ctx = parent.ctx;
+        phase = parent.phase;
+      } else {
+        return;
+      }
+      if (ctx === null) return;
+      const entry: Entry = {
+        asyncId,
+        type,
+        ctx,
+        phase,
+        resource: new WeakRef(resource),
+        parent,
+        createdAt: performance.now(),
+        stackHolder: this.captureStack(),
+        parentOnly,
+        custom,
+        settled: false,
+      };
+      this.entries.set(asyncId, entry);
+      ctx.backlog.add(entry);
+      ctx.history?.push(entry);
+      if (this.entries.size >= this.nextSweepAt) this.sweep();
+    } catch (error) {
+      reportInternalError(error, 'the async_hooks init callback');
+    }
+  }
+
+  private promiseResolve(asyncId: number): void {
+    const entry = this.entries.get(asyncId);
+    if (entry !== undefined) entry.settled = true;
+  }
+
+  private captureStack(): { stack?: string } {
+    const holder: { stack?: string } = {};
+    const previousLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER;
+    Error.captureStackTrace(holder, ResourceHook.prototype.init);
+    Error.stackTraceLimit = previousLimit;
+    return holder;
+  }
+
+  /** Drops entries whose resource is gone, so a long suite does not accumulate dead records. */
+  sweep(): void {
+    for (const entry of this.entries.values()) {
+      if (!this.isAlive(entry)) this.forget(entry);
+    }
+    this.nextSweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
+  }
+
+  /** Sweeps one context's backlog and returns what is still alive in it. */
+  liveEntries(ctx: LeakContext): Entry[] {
+    const live: Entry[] = [];
+    for (const entry of ctx.backlog) {
+      if (this.isAlive(entry)) live.push(entry);
+      else this.forget(entry);
+    }
+    return live;
+  }
+
+  private forget(entry: Entry): void {
+    this.entries.delete(entry.asyncId);
+    entry.ctx.backlog.delete(entry);
+  }
+}

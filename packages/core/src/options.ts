@@ -1,0 +1,154 @@
+import type { ResourceKind } from './resource-types.js';
+import { RESOURCE_KINDS } from './resource-types.js';
+
+export type Mode = 'fail' | 'warn' | 'off';
+
+/** What a user may pass (runner config, `configure()`, tracker). Every key is optional. */
+export interface LooseEndsOptions {
+  /** `fail` (default) fails the leaking test; `warn` prints the report only; `off` skips detection. */
+  mode?: Mode;
+  /** Resource kinds (`interval`, `server`…) or raw async_hooks types (`TCPWRAP`) never reported. */
+  ignoreTypes?: readonly string[];
+  /** Leaks whose creation stack contains this text or matches this pattern are not reported. */
+  ignoreStacks?: readonly (string | RegExp)[];
+  /** Also report unref'd timers and handles (they do not keep the process alive). */
+  reportUnref?: boolean;
+  /** Also report promises created by the test that are still pending and reachable after GC. */
+  promises?: boolean;
+  /** Force a garbage collection before the verdict when something is left, so unreachable work can go. */
+  gc?: boolean;
+  /** Stack frames kept per leak after cleaning. */
+  stackDepth?: number;
+  /** Event-loop turns to wait at most for closing resources to finish closing. */
+  maxTurns?: number;
+}
+
+export type ResolvedOptions = Required<Omit<LooseEndsOptions, 'ignoreTypes' | 'ignoreStacks'>> & {
+  ignoreTypes: ReadonlySet<string>;
+  ignoreStacks: readonly (string | RegExp)[];
+};
+
+export const MODE_ENV_VARIABLE = 'LOOSE_ENDS_MODE';
+const MODES: readonly Mode[] = ['fail', 'warn', 'off'];
+
+export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
+  mode: 'fail',
+  ignoreTypes: new Set<string>(),
+  ignoreStacks: [],
+  reportUnref: false,
+  promises: false,
+  gc: true,
+  stackDepth: 10,
+  maxTurns: 10,
+});
+
+export class LooseEndsOptionsError extends Error {
+  override name = 'LooseEndsOptionsError';
+}
+
+const ACCEPTED: Record<keyof LooseEndsOptions, string> = {
+  mode: 'one of "fail", "warn", "off"',
+  ignoreTypes: `an array of resource kinds (${RESOURCE_KINDS.join(', ')}) or async_hooks type names such as "TCPWRAP"`,
+  ignoreStacks: 'an array of strings or regular expressions matched against the creation stack',
+  reportUnref: 'true or false',
+  promises: 'true or false',
+  gc: 'true or false',
+  stackDepth: 'a whole number from 1 to 100',
+  maxTurns: 'a whole number from 1 to 1000',
+};
+
+function fail(key: string, value: unknown, source: string): never {
+  const accepted = ACCEPTED[key as keyof LooseEndsOptions];
+  throw new LooseEndsOptionsError(
+    `loose-ends: option "${key}" in ${source} must be ${accepted}; got ${show(value)}.`,
+  );
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof RegExp || typeof value !== 'object' || value === null) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function isWholeNumber(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/**
+ * Validates user options up front. `source` names where they came from, so the error can say
+ * where to fix them (e.g. `testEnvironmentOptions.looseEnds`).
+ */
+export function resolveOptions(
+  input: unknown = {},
+  source = 'loose-ends options',
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedOptions {
+  if (input === undefined || input === null) input = {};
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    throw new LooseEndsOptionsError(
+      `loose-ends: ${source} must be an object such as { mode: 'fail' }; got ${show(input)}.`,
+    );
+  }
+  const given = input as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in ACCEPTED)) {
+      throw new LooseEndsOptionsError(
+        `loose-ends: unknown option "${key}" in ${source}. Accepted options: ${Object.keys(ACCEPTED).join(', ')}.`,
+      );
+    }
+  }
+  const resolved = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(given)) {
+    if (value === undefined) continue;
+    switch (key as keyof LooseEndsOptions) {
+      case 'mode':
+        if (!MODES.includes(value as Mode)) fail(key, value, source);
+        resolved.mode = value as Mode;
+        break;
+      case 'ignoreTypes':
+        if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' && item.length > 0)) {
+          fail(key, value, source);
+        }
+        resolved.ignoreTypes = new Set(value as string[]);
+        break;
+      case 'ignoreStacks':
+        if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' || item instanceof RegExp)) {
+          fail(key, value, source);
+        }
+        resolved.ignoreStacks = [...(value as (string | RegExp)[])];
+        break;
+      case 'reportUnref':
+      case 'promises':
+      case 'gc':
+        if (typeof value !== 'boolean') fail(key, value, source);
+        resolved[key as 'gc'] = value;
+        break;
+      case 'stackDepth':
+        if (!isWholeNumber(value, 1, 100)) fail(key, value, source);
+        resolved.stackDepth = value;
+        break;
+      case 'maxTurns':
+        if (!isWholeNumber(value, 1, 1000)) fail(key, value, source);
+        resolved.maxTurns = value;
+        break;
+    }
+  }
+  const fromEnv = env[MODE_ENV_VARIABLE];
+  if (fromEnv !== undefined && fromEnv !== '') {
+    if (!MODES.includes(fromEnv as Mode)) {
+      throw new LooseEndsOptionsError(
+        `loose-ends: environment variable ${MODE_ENV_VARIABLE} must be one of "fail", "warn", "off"; got ${show(fromEnv)}.`,
+      );
+    }
+    resolved.mode = fromEnv as Mode;
+  }
+  return Object.freeze(resolved);
+}
+
+export function isKnownKind(value: string): value is ResourceKind {
+  return (RESOURCE_KINDS as readonly string[]).includes(value);
+}

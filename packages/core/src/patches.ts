@@ -1,0 +1,39 @@
+import { AsyncResource } from 'node:async_hooks';
+import net from 'node:net';
+
+/** Set on a user AsyncResource when `emitDestroy()` is called. */
+export const kEmittedDestroy: unique symbol = Symbol('loose-ends.emittedDestroy');
+/** Lazy stack of the user's `server.listen()` call. */
+export const kListenStack: unique symbol = Symbol('loose-ends.listenStack');
+
+let patched = false;
+
+/**
+ * Two facts Node does not expose without a destroy hook or a stack from the caller:
+ * - a user's `asyncResource.emitDestroy()`: a destroy hook would see it, but any destroy hook makes
+ *   Node < 24.14 track every promise for GC (about 4× on promise-heavy code), so mark the resource;
+ * - where `server.listen(port, host)` was called: Node creates the handle a tick later, after a host
+ *   lookup, so the handle's own creation stack holds no user frame.
+ * `shouldCapture` says whether a test is running, so code outside tests pays nothing.
+ */
+export function patchNodeForObservability(shouldCapture: () => boolean, stackLimit: () => number): void {
+  if (patched) return;
+  patched = true;
+  const emitDestroy = AsyncResource.prototype.emitDestroy;
+  AsyncResource.prototype.emitDestroy = function (this: AsyncResource) {
+    (this as unknown as Record<symbol, boolean>)[kEmittedDestroy] = true;
+    return emitDestroy.call(this);
+  };
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    if (shouldCapture()) {
+      const holder: { stack?: string } = {};
+      const previousLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = stackLimit();
+      Error.captureStackTrace(holder, net.Server.prototype.listen);
+      Error.stackTraceLimit = previousLimit;
+      (this as unknown as Record<symbol, unknown>)[kListenStack] = holder;
+    }
+    return (listen as (...a: unknown[]) => net.Server).apply(this, args);
+  } as typeof listen;
+}

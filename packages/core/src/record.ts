@@ -1,0 +1,71 @@
+import { describe, explain, isRefed, kindOf, listenStackOf } from './classify.js';
+import type { Entry } from './hook.js';
+import type { ResourceKind } from './resource-types.js';
+import type { SourceLocation } from './stack.js';
+import { cleanStack, formatLocation } from './stack.js';
+
+/** One leftover resource, as reported: plain data, safe to serialise. */
+export interface LeakRecord {
+  readonly asyncId: number;
+  /** async_hooks type, e.g. `Timeout`, `TCPSERVERWRAP`, or the name of a user's AsyncResource. */
+  readonly type: string;
+  readonly kind: ResourceKind;
+  /** `setInterval every 1000 ms`, `net.Server listening on 127.0.0.1:41233`… */
+  readonly description: string;
+  /** What is still going on: `an interval is still scheduled`. */
+  readonly still: string;
+  /** How it is usually cleaned up. */
+  readonly hint: string;
+  /** Whether it keeps the event loop alive; `undefined` for kinds that cannot tell. */
+  readonly refed: boolean | undefined;
+  readonly ageMs: number;
+  /** Where in the test it was created: `test`, `beforeEach hook`, `module scope`… */
+  readonly phase: string;
+  readonly test: string;
+  readonly file: string | undefined;
+  /** Cleaned creation stack (`    at …` lines). */
+  readonly stack: string;
+  readonly location: SourceLocation | undefined;
+  /** `test/a.test.ts:12:5`. */
+  readonly where: string | undefined;
+  /** asyncIds of the resources whose callbacks led here, nearest first. */
+  readonly ancestry: readonly number[];
+}
+
+const MAX_ANCESTRY = 32;
+
+export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRecord {
+  const kind = kindOf(entry);
+  const { still, hint } = explain(kind);
+  let stack = cleanStack(entry.stackHolder.stack, stackDepth);
+  if (stack.location === undefined && kind === 'server') {
+    stack = cleanStack(listenStackOf(entry)?.stack, stackDepth);
+  }
+  // Created in a callback with no user frame (e.g. `listen()` on a host name completes after a DNS
+  // lookup): borrow the stack of the nearest ancestor that has one.
+  for (let parent = entry.parent; stack.location === undefined && parent !== undefined; parent = parent.parent) {
+    const borrowed = cleanStack(parent.stackHolder.stack, stackDepth);
+    if (borrowed.location !== undefined) stack = borrowed;
+  }
+  const ancestry: number[] = [];
+  for (let parent = entry.parent; parent !== undefined && ancestry.length < MAX_ANCESTRY; parent = parent.parent) {
+    ancestry.push(parent.asyncId);
+  }
+  return {
+    asyncId: entry.asyncId,
+    type: entry.type,
+    kind,
+    description: describe(entry),
+    still,
+    hint,
+    refed: isRefed(entry),
+    ageMs: Math.round(now - entry.createdAt),
+    phase: entry.phase,
+    test: entry.ctx.title,
+    file: entry.ctx.file,
+    stack: stack.frames.join('\n'),
+    location: stack.location,
+    where: stack.location === undefined ? undefined : formatLocation(stack.location),
+    ancestry,
+  };
+}

@@ -1,0 +1,137 @@
+import pc from 'picocolors';
+import type { LeakContext } from './context.js';
+import type { LeakRecord } from './record.js';
+import type { ResourceKind } from './resource-types.js';
+import { codeFrame } from './stack.js';
+
+const KIND_LABELS: Record<ResourceKind, [singular: string, plural: string]> = {
+  timeout: ['timeout', 'timeouts'],
+  interval: ['interval', 'intervals'],
+  immediate: ['immediate', 'immediates'],
+  server: ['server', 'servers'],
+  socket: ['socket', 'sockets'],
+  pipe: ['pipe', 'pipes'],
+  'child-process': ['child process', 'child processes'],
+  'fs-watcher': ['file watcher', 'file watchers'],
+  'stat-watcher': ['stat watcher', 'stat watchers'],
+  worker: ['worker', 'workers'],
+  'message-port': ['message port', 'message ports'],
+  signal: ['signal listener', 'signal listeners'],
+  udp: ['UDP socket', 'UDP sockets'],
+  tty: ['TTY stream', 'TTY streams'],
+  histogram: ['delay monitor', 'delay monitors'],
+  custom: ['AsyncResource', 'AsyncResources'],
+  promise: ['promise', 'promises'],
+};
+
+function plural(count: number, singular: string, pluralForm: string): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** `2 intervals, 1 server`, most frequent first. */
+export function countByKind(kinds: Iterable<ResourceKind>): string {
+  const counts = new Map<ResourceKind, number>();
+  for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, count]) => plural(count, ...KIND_LABELS[kind]))
+    .join(', ');
+}
+
+export function subjectOf(ctx: Pick<LeakContext, 'kind' | 'title' | 'file'>): string {
+  if (ctx.kind === 'file') return `The module scope and before-all hooks of ${ctx.title}`;
+  if (ctx.kind === 'task') return `Task "${ctx.title}"`;
+  return `Test "${ctx.title}"`;
+}
+
+export function headline(subject: string, leaks: readonly LeakRecord[]): string {
+  return `${subject} left ${plural(leaks.length, 'async task', 'async tasks')} running: ${countByKind(leaks.map((leak) => leak.kind))}.`;
+}
+
+interface TreeNode {
+  readonly leak: LeakRecord;
+  readonly children: TreeNode[];
+}
+
+/** Each leak under the nearest reported leak whose callback created it. */
+export function causalTree(leaks: readonly LeakRecord[]): TreeNode[] {
+  const nodes = new Map(leaks.map((leak) => [leak.asyncId, { leak, children: [] as TreeNode[] }]));
+  const roots: TreeNode[] = [];
+  for (const node of nodes.values()) {
+    const parentId = node.leak.ancestry.find((id) => nodes.has(id));
+    if (parentId === undefined) roots.push(node);
+    else nodes.get(parentId)!.children.push(node);
+  }
+  return roots;
+}
+
+export interface RenderOptions {
+  /** Include a code frame of each creation line (for runners that draw none). */
+  codeFrames?: boolean;
+  /** Colour the output; defaults to what the terminal supports. */
+  colors?: boolean;
+  /** Include the full cleaned creation stack under each leak. */
+  stacks?: boolean;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => (line.length > 0 ? prefix + line : line))
+    .join('\n');
+}
+
+/** The leak list as plain text: a causal tree, each leak with what is going on, the fix and where it began. */
+export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions = {}): string {
+  const colors = pc.createColors(options.colors ?? pc.isColorSupported);
+  const lines: string[] = [];
+  const renderNode = (node: TreeNode, depth: number, label: string): void => {
+    const { leak } = node;
+    const pad = '  '.repeat(depth + 1);
+    const origin = leak.phase === 'test' ? '' : ` in the ${leak.phase}`;
+    lines.push(`${pad}${colors.bold(label)} ${colors.bold(leak.description)} — ${leak.still}.`);
+    lines.push(`${pad}   ${colors.dim('Fix:')} ${leak.hint}.`);
+    lines.push(
+      `${pad}   ${colors.dim('Created')}${origin} ${leak.where === undefined ? '(no user frame in the creation stack)' : `at ${colors.cyan(leak.where)}`}`,
+    );
+    if (options.codeFrames && leak.location !== undefined) {
+      const frame = codeFrame(leak.location, options.colors ?? pc.isColorSupported);
+      if (frame !== undefined) lines.push(indent(frame, `${pad}   `));
+    }
+    if (options.stacks && leak.stack.length > 0) lines.push(indent(leak.stack.replace(/^ +/gm, ''), `${pad}     `));
+    node.children.forEach((child, index) => {
+      renderNode(child, depth + 1, `${label}${index + 1}.`);
+    });
+  };
+  causalTree(leaks).forEach((root, index) => {
+    renderNode(root, 0, `${index + 1}.`);
+  });
+  return lines.join('\n');
+}
+
+/**
+ * The failure attached to a leaking test. Its `stack` is the first leak's cleaned creation stack, so
+ * Jest and Vitest draw their own (source-mapped) code frame at the line that created it.
+ */
+export class AsyncLeakError extends Error {
+  override name = 'AsyncLeakError';
+  readonly leaks: readonly LeakRecord[];
+  readonly test: string;
+
+  constructor(subject: string, test: string, leaks: readonly LeakRecord[], render: RenderOptions = {}) {
+    super(`${headline(subject, leaks)}\n\n${renderLeaks(leaks, render)}\n`);
+    this.leaks = leaks;
+    this.test = test;
+    const first = leaks.find((leak) => leak.location !== undefined) ?? leaks[0];
+    this.stack = `${this.name}: ${this.message}\n${first?.stack ?? ''}`;
+  }
+
+  toJSON(): { name: string; message: string; test: string; leaks: readonly LeakRecord[] } {
+    return { name: this.name, message: this.message, test: this.test, leaks: this.leaks };
+  }
+}
+
+/** JSON report of one check, for tools. */
+export function leaksToJSON(test: string, leaks: readonly LeakRecord[]): string {
+  return JSON.stringify({ test, leaks }, null, 2);
+}

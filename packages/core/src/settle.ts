@@ -1,0 +1,51 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Waits for resources that are closing to finish closing. A socket needs 2 turns after `destroy()`,
+ * a server closing with its last connection 3 (NOTES A6): loop until nothing is left, or the count
+ * has stopped shrinking for two turns, or `maxTurns` is reached.
+ */
+export async function settle(countLeft: () => number, maxTurns: number): Promise<number> {
+  let left = countLeft();
+  let unchangedTurns = 0;
+  for (let turn = 0; left > 0 && turn < maxTurns && unchangedTurns < 2; turn++) {
+    await nextTurn();
+    const now = countLeft();
+    unchangedTurns = now < left ? 0 : unchangedTurns + 1;
+    left = now;
+  }
+  return left;
+}
+
+let gcFunction: (() => void) | null | undefined;
+
+/** A working `gc()` without `--expose-gc` on the command line (NOTES A4); `null` if the runtime refuses. */
+function getGc(): (() => void) | null {
+  if (gcFunction === undefined) {
+    const existing = (globalThis as { gc?: () => void }).gc;
+    if (typeof existing === 'function') {
+      gcFunction = existing;
+    } else {
+      try {
+        setFlagsFromString('--expose-gc');
+        gcFunction = runInNewContext('gc') as () => void;
+      } catch {
+        gcFunction = null;
+      }
+    }
+  }
+  return gcFunction;
+}
+
+/** Collects garbage so unreachable work (dropped promises, GC-only resources) can go, then settles once more. */
+export async function collectAndSettle(countLeft: () => number): Promise<number> {
+  const gc = getGc();
+  if (gc === null) return countLeft();
+  gc();
+  await nextTurn();
+  await nextTurn();
+  return countLeft();
+}

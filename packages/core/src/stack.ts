@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codeFrameColumns } from '@babel/code-frame';
+import StackUtils from 'stack-utils';
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface CleanStack {
+  /** `    at …` lines, Node internals and loose-ends' own frames removed. */
+  readonly frames: readonly string[];
+  /** The first frame outside node_modules: the line a developer should look at. */
+  readonly location: SourceLocation | undefined;
+}
+
+const stackUtils = new StackUtils({ internals: StackUtils.nodeInternals() });
+const nodeInternals = StackUtils.nodeInternals();
+const hiddenDirectories = new Set<string>();
+
+/**
+ * Frames from these directories are dropped from reports. Core hides itself; an adapter hides
+ * its own directory so the code frame points at the user's line, not at the glue.
+ */
+export function hideFramesFrom(directory: string): void {
+  hiddenDirectories.add(toPath(directory));
+}
+
+function ownDirectory(): string | undefined {
+  const line = new Error().stack?.split('\n')[1];
+  const file = line === undefined ? undefined : stackUtils.parseLine(line)?.file;
+  return file === undefined ? undefined : path.dirname(toPath(file));
+}
+
+const coreDirectory = ownDirectory();
+if (coreDirectory !== undefined) hideFramesFrom(coreDirectory);
+
+function toPath(fileOrUrl: string): string {
+  return fileOrUrl.startsWith('file://') ? fileURLToPath(fileOrUrl) : fileOrUrl;
+}
+
+function isHidden(line: string): boolean {
+  if (nodeInternals.some((pattern) => pattern.test(line))) return true;
+  if (line.includes('node:internal') || line.includes('(node:') || /at node:/.test(line)) return true;
+  for (const directory of hiddenDirectories) {
+    if (line.includes(directory) || line.includes(`file://${directory}`)) return true;
+  }
+  return false;
+}
+
+/** Cleans a captured creation stack down to `depth` frames. */
+export function cleanStack(rawStack: string | undefined, depth: number): CleanStack {
+  if (rawStack === undefined) return { frames: [], location: undefined };
+  const frames = rawStack
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line) && !isHidden(line))
+    .slice(0, depth)
+    .map((line) => `    ${line.trim()}`);
+  return { frames, location: firstUserLocation(frames) };
+}
+
+function firstUserLocation(frames: readonly string[]): SourceLocation | undefined {
+  let fallback: SourceLocation | undefined;
+  for (const frame of frames) {
+    const parsed = stackUtils.parseLine(frame);
+    if (parsed?.file === undefined || parsed.line === undefined) continue;
+    const location = { file: toPath(parsed.file), line: parsed.line, column: parsed.column ?? 1 };
+    if (!location.file.includes(`${path.sep}node_modules${path.sep}`)) return location;
+    fallback ??= location;
+  }
+  return fallback;
+}
+
+/** `test/server.test.ts:12:5`, relative to the working directory when inside it. */
+export function formatLocation(location: SourceLocation): string {
+  const relative = path.relative(process.cwd(), location.file);
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? location.file : relative;
+  return `${shown}:${location.line}:${location.column}`;
+}
+
+const sourceCache = new Map<string, string | null>();
+
+/** A few lines of source around the creation line, for runners that draw no code frame of their own. */
+export function codeFrame(location: SourceLocation, highlight: boolean): string | undefined {
+  let source = sourceCache.get(location.file);
+  if (source === undefined) {
+    try {
+      source = readFileSync(location.file, 'utf8');
+    } catch {
+      source = null;
+    }
+    sourceCache.set(location.file, source);
+  }
+  if (source === null) return undefined;
+  return codeFrameColumns(
+    source,
+    { start: { line: location.line, column: location.column } },
+    { highlightCode: highlight, linesAbove: 2, linesBelow: 1 },
+  );
+}

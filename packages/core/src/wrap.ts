@@ -1,0 +1,57 @@
+import type { LeakContext } from './context.js';
+import type { Engine } from './engine.js';
+
+const kOriginal = Symbol.for('loose-ends.originalFunction');
+
+type AnyFunction = (this: unknown, ...args: any[]) => unknown;
+
+export function isBound(fn: unknown): boolean {
+  return typeof fn === 'function' && kOriginal in fn;
+}
+
+/** The user's function behind a wrapper made by `bindToContext`, or `fn` itself. */
+export function unwrap<F extends AnyFunction>(fn: F): F {
+  return ((fn as unknown as Record<symbol, F>)[kOriginal] ?? fn) as F;
+}
+
+/**
+ * Wraps a test or hook function so it runs under `ctx`, keeping `this` and arity: runners decide
+ * `done`-style from `fn.length`. When the runner hands a `done` callback, calling it runs outside
+ * any test, so what the runner does next (its next hook's timeout timer…) is not blamed on the test.
+ * Generator functions are returned as they are: runners detect them by type, which a wrapper hides.
+ */
+export function bindToContext<F extends AnyFunction>(engine: Engine, ctx: LeakContext, fn: F, phase = 'test'): F {
+  if (isGeneratorFunction(fn)) return fn;
+  const original = unwrap(fn);
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    if (original.length > 0 && typeof args[0] === 'function') {
+      args[0] = outsideDone(engine, args[0] as AnyFunction);
+    }
+    return engine.run(ctx, () => original.apply(this, args), phase);
+  };
+  Object.defineProperty(wrapper, 'length', { value: original.length });
+  Object.defineProperty(wrapper, 'name', { value: original.name });
+  Object.defineProperty(wrapper, kOriginal, { value: original });
+  Object.defineProperty(wrapper, 'toString', { value: () => original.toString() });
+  return wrapper as unknown as F;
+}
+
+function outsideDone(engine: Engine, done: AnyFunction): AnyFunction {
+  const wrapped = function (this: unknown, ...args: unknown[]) {
+    return engine.runOutside(() => done.apply(this, args));
+  };
+  // Jest's `done.fail(error)` and any other helper the runner hangs on `done`.
+  for (const key of Object.keys(done)) {
+    const value = (done as unknown as Record<string, unknown>)[key];
+    (wrapped as unknown as Record<string, unknown>)[key] =
+      typeof value === 'function'
+        ? (...args: unknown[]) => engine.runOutside(() => (value as AnyFunction).apply(done, args))
+        : value;
+  }
+  return wrapped;
+}
+
+function isGeneratorFunction(fn: unknown): boolean {
+  const name = (fn as { constructor?: { name?: string } })?.constructor?.name;
+  return name === 'GeneratorFunction' || name === 'AsyncGeneratorFunction';
+}
