@@ -52,7 +52,9 @@ function address(handle: AnyResource, method: 'getsockname' | 'getpeername'): st
   } catch {
     return undefined;
   }
-  return out.family === 'IPv6' || out.family === (6 as unknown) ? `[${out.address}]:${out.port}` : `${out.address}:${out.port}`;
+  return out.family === 'IPv6' || out.family === (6 as unknown)
+    ? `[${out.address}]:${out.port}`
+    : `${out.address}:${out.port}`;
 }
 
 /** The stack of the user's `listen()` call, for a server handle created a tick after it. */
@@ -78,8 +80,11 @@ export function describe(entry: Entry): string {
       return 'setImmediate callback';
     case 'server': {
       const owner = ownerOf(resource);
-      const name = className(owner) === 'Server' && owner?.constructor !== undefined ? serverName(owner) : 'net.Server';
-      const where = address(resource, 'getsockname') ?? (typeof owner?._pipeName === 'string' ? owner._pipeName : undefined);
+      const name =
+        className(owner) === 'Server' && owner?.constructor !== undefined ? serverName(owner) : 'net.Server';
+      const where =
+        address(resource, 'getsockname') ??
+        (typeof owner?._pipeName === 'string' ? owner._pipeName : undefined);
       return where === undefined ? `${name} listening` : `${name} listening on ${where}`;
     }
     case 'socket': {
@@ -103,7 +108,8 @@ export function describe(entry: Entry): string {
       return 'fs.watchFile watcher';
     case 'worker': {
       const owner = ownerOf(resource);
-      return owner?.threadId === undefined ? 'Worker thread' : `Worker thread (threadId ${owner.threadId})`;
+      const threadId = resource.threadId ?? owner?.threadId;
+      return threadId === undefined ? 'Worker thread' : `Worker thread (threadId ${threadId})`;
     }
     case 'message-port':
       return 'MessagePort';
@@ -124,7 +130,8 @@ export function describe(entry: Entry): string {
 
 function serverName(owner: AnyResource): string {
   // http.Server and https.Server extend net.Server; their constructor is named Server too.
-  if (typeof owner.closeAllConnections === 'function') return typeof owner.addContext === 'function' ? 'https.Server' : 'http.Server';
+  if (typeof owner.closeAllConnections === 'function')
+    return typeof owner.addContext === 'function' ? 'https.Server' : 'http.Server';
   return 'net.Server';
 }
 

@@ -1,5 +1,5 @@
-import type { Entry } from './hook.js';
 import type { Allowance } from './allow.js';
+import type { Entry } from './hook.js';
 
 /** What a context stands for: one test, the module/`beforeAll` scope of one file, or a tracked task. */
 export type ContextKind = 'test' | 'file' | 'task';

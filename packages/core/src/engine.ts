@@ -136,6 +136,9 @@ function result(
 function isReportable(entry: Entry, options: ResolvedOptions): boolean {
   if (entry.parentOnly) return false;
   if (entry.type === 'PROMISE') return options.promises;
+  // A running child's stdio pipes are part of the child process leak, not leaks of their own.
+  if (entry.type === 'PIPEWRAP' && entry.parent?.type === 'PROCESSWRAP' && isAlive(entry.parent))
+    return false;
   return options.reportUnref || isRefed(entry) !== false;
 }
 

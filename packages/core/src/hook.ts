@@ -1,4 +1,4 @@
-import { AsyncLocalStorage, AsyncResource, createHook } from 'node:async_hooks';
+import { AsyncLocalStorage, AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
 import type { LeakContext, Scope } from './context.js';
 import { reportInternalError } from './internal-error.js';
 import { patchNodeForObservability } from './patches.js';
@@ -45,6 +45,8 @@ export class ResourceHook {
   /** Tracked resources by asyncId; used to find the owner of a resource created with no store. */
   private readonly entries = new Map<number, Entry>();
   private nextSweepAt = FIRST_SWEEP_AT;
+  /** A child's stdio pipes are created right after its process handle, in the same callback. */
+  private lastProcess: { entry: Entry; executionId: number } | undefined;
   private readonly hook = createHook({
     init: (asyncId, type, triggerAsyncId, resource) => this.init(asyncId, type, triggerAsyncId, resource),
     promiseResolve: (asyncId) => this.promiseResolve(asyncId),
@@ -75,20 +77,28 @@ export class ResourceHook {
     }
     try {
       const scope = this.storage.getStore();
-      const parent = this.entries.get(triggerAsyncId);
+      const trigger = this.entries.get(triggerAsyncId);
       let ctx: LeakContext | null;
       let phase: string;
       if (scope !== undefined) {
         ctx = scope.ctx;
         phase = scope.phase;
-      } else if (parent !== undefined) {
+      } else if (trigger !== undefined && type !== 'PROMISE') {
         // No store: sockets accepted by a server, for one. They belong to whoever owns the server.
-        ctx = parent.ctx;
-        phase = parent.phase;
+        // Not for promises: a runner awaiting the test's promise would otherwise be blamed on the test.
+        ctx = trigger.ctx;
+        phase = trigger.phase;
       } else {
         return;
       }
       if (ctx === null) return;
+      // Link to the nearest ancestor still alive, so a self-rescheduling chain does not keep every
+      // earlier link reachable.
+      let parent = trigger;
+      while (parent !== undefined && !this.isAlive(parent)) parent = parent.parent;
+      if (type === 'PIPEWRAP' && this.lastProcess?.executionId === executionAsyncId()) {
+        parent = this.lastProcess.entry;
+      }
       const entry: Entry = {
         asyncId,
         type,
@@ -102,6 +112,7 @@ export class ResourceHook {
         custom,
         settled: false,
       };
+      if (type === 'PROCESSWRAP') this.lastProcess = { entry, executionId: executionAsyncId() };
       this.entries.set(asyncId, entry);
       ctx.backlog.add(entry);
       ctx.history?.push(entry);

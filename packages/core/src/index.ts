@@ -16,6 +16,6 @@ export type { SourceLocation } from './stack.js';
 export { hideFramesFrom } from './stack.js';
 export type { LeakSummary } from './summary.js';
 export { addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
-export type { SettleOptions, SettleResult, TrackOptions, Tracking } from './tracker.js';
+export type { SettleOptions, SettleResult, Tracking, TrackOptions } from './tracker.js';
 export { track } from './tracker.js';
 export { bindToContext, isBound, unwrap } from './wrap.js';

@@ -116,7 +116,10 @@ export function resolveOptions(
         resolved.ignoreTypes = new Set(value as string[]);
         break;
       case 'ignoreStacks':
-        if (!Array.isArray(value) || !value.every((item) => typeof item === 'string' || item instanceof RegExp)) {
+        if (
+          !Array.isArray(value) ||
+          !value.every((item) => typeof item === 'string' || item instanceof RegExp)
+        ) {
           fail(key, value, source);
         }
         resolved.ignoreStacks = [...(value as (string | RegExp)[])];

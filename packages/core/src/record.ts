@@ -43,12 +43,20 @@ export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRec
   }
   // Created in a callback with no user frame (e.g. `listen()` on a host name completes after a DNS
   // lookup): borrow the stack of the nearest ancestor that has one.
-  for (let parent = entry.parent; stack.location === undefined && parent !== undefined; parent = parent.parent) {
+  for (
+    let parent = entry.parent;
+    stack.location === undefined && parent !== undefined;
+    parent = parent.parent
+  ) {
     const borrowed = cleanStack(parent.stackHolder.stack, stackDepth);
     if (borrowed.location !== undefined) stack = borrowed;
   }
   const ancestry: number[] = [];
-  for (let parent = entry.parent; parent !== undefined && ancestry.length < MAX_ANCESTRY; parent = parent.parent) {
+  for (
+    let parent = entry.parent;
+    parent !== undefined && ancestry.length < MAX_ANCESTRY;
+    parent = parent.parent
+  ) {
     ancestry.push(parent.asyncId);
   }
   return {

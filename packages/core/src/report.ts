@@ -98,7 +98,8 @@ export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions
       const frame = codeFrame(leak.location, options.colors ?? pc.isColorSupported);
       if (frame !== undefined) lines.push(indent(frame, `${pad}   `));
     }
-    if (options.stacks && leak.stack.length > 0) lines.push(indent(leak.stack.replace(/^ +/gm, ''), `${pad}     `));
+    if (options.stacks && leak.stack.length > 0)
+      lines.push(indent(leak.stack.replace(/^ +/gm, ''), `${pad}     `));
     node.children.forEach((child, index) => {
       renderNode(child, depth + 1, `${label}${index + 1}.`);
     });

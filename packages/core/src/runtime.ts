@@ -8,10 +8,15 @@ export interface RuntimeSupport {
 
 /** Detection needs Node's async_hooks and AsyncLocalStorage; Bun, Deno and browsers only mimic them. */
 export function detectRuntime(): RuntimeSupport {
-  const versions = (globalThis as { process?: NodeJS.Process }).process?.versions as Record<string, string> | undefined;
+  const versions = (globalThis as { process?: NodeJS.Process }).process?.versions as
+    | Record<string, string>
+    | undefined;
   const name = versions?.bun ? 'Bun' : versions?.deno || 'Deno' in globalThis ? 'Deno' : undefined;
   if (name !== undefined) {
-    return { supported: false, reason: `${name} does not run async_hooks init callbacks for timers and handles` };
+    return {
+      supported: false,
+      reason: `${name} does not run async_hooks init callbacks for timers and handles`,
+    };
   }
   if (versions?.node === undefined) return { supported: false, reason: 'this runtime is not Node.js' };
   if (typeof asyncHooks?.createHook !== 'function' || typeof asyncHooks.AsyncLocalStorage !== 'function') {

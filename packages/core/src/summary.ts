@@ -1,6 +1,6 @@
 import type { CheckResult } from './engine.js';
-import type { ResourceKind } from './resource-types.js';
 import { countByKind } from './report.js';
+import type { ResourceKind } from './resource-types.js';
 
 /** Run-wide tally, plain data so adapters can pass it between worker processes as JSON. */
 export interface LeakSummary {
@@ -41,7 +41,9 @@ export function formatSummary(summary: LeakSummary): string {
   const tests = `${summary.checked} ${summary.checked === 1 ? 'test' : 'tests'}`;
   if (summary.leakyTests === 0) return `loose-ends: no async work left running (${tests} checked).`;
   const kinds = countByKind(
-    (Object.entries(summary.byKind) as [ResourceKind, number][]).flatMap(([kind, count]) => Array(count).fill(kind)),
+    (Object.entries(summary.byKind) as [ResourceKind, number][]).flatMap(([kind, count]) =>
+      Array(count).fill(kind),
+    ),
   );
   const tasks = `${summary.leaks} async ${summary.leaks === 1 ? 'task' : 'tasks'}`;
   return `loose-ends: ${summary.leakyTests} of ${tests} left ${tasks} running (${kinds}).`;

@@ -1,13 +1,13 @@
+import pc from 'picocolors';
+import { isAlive } from './classify.js';
 import type { LeakContext } from './context.js';
 import { getEngine } from './engine.js';
-import { isAlive } from './classify.js';
 import type { LooseEndsOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { LeakRecord } from './record.js';
 import { toRecord } from './record.js';
 import type { RenderOptions } from './report.js';
 import { causalTree } from './report.js';
-import pc from 'picocolors';
 
 export interface TrackOptions extends Pick<LooseEndsOptions, 'reportUnref' | 'promises' | 'stackDepth'> {}
 
@@ -43,7 +43,9 @@ export interface Tracking<T> {
  */
 export function track<T>(label: string, fn: () => T, options: TrackOptions = {}): Tracking<T> {
   if (typeof label !== 'string' || label.length === 0) {
-    throw new TypeError('loose-ends: track(label, fn) needs a non-empty string label, e.g. track("cell 3", run).');
+    throw new TypeError(
+      'loose-ends: track(label, fn) needs a non-empty string label, e.g. track("cell 3", run).',
+    );
   }
   if (typeof fn !== 'function') throw new TypeError('loose-ends: track(label, fn) needs a function to run.');
   const resolved = resolveOptions({ ...options, gc: false }, 'track() options', {});
@@ -62,7 +64,9 @@ export function track<T>(label: string, fn: () => T, options: TrackOptions = {})
           const pending = engine.pending(context, resolved);
           if (pending.length === 0) return { settled: true, pending };
           if (performance.now() >= deadline) return { settled: false, pending };
-          await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - performance.now()))));
+          await new Promise((resolve) =>
+            setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - performance.now()))),
+          );
         }
       });
     },

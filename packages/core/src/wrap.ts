@@ -3,7 +3,7 @@ import type { Engine } from './engine.js';
 
 const kOriginal = Symbol.for('loose-ends.originalFunction');
 
-type AnyFunction = (this: unknown, ...args: any[]) => unknown;
+type AnyFunction = (this: any, ...args: any[]) => unknown;
 
 export function isBound(fn: unknown): boolean {
   return typeof fn === 'function' && kOriginal in fn;
@@ -20,7 +20,12 @@ export function unwrap<F extends AnyFunction>(fn: F): F {
  * any test, so what the runner does next (its next hook's timeout timer…) is not blamed on the test.
  * Generator functions are returned as they are: runners detect them by type, which a wrapper hides.
  */
-export function bindToContext<F extends AnyFunction>(engine: Engine, ctx: LeakContext, fn: F, phase = 'test'): F {
+export function bindToContext<F extends AnyFunction>(
+  engine: Engine,
+  ctx: LeakContext,
+  fn: F,
+  phase = 'test',
+): F {
   if (isGeneratorFunction(fn)) return fn;
   const original = unwrap(fn);
   const wrapper = function (this: unknown, ...args: unknown[]) {

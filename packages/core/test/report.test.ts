@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  AsyncLeakError,
+  addToSummary,
+  allowLeaks,
+  emptySummary,
+  formatSummary,
+  getEngine,
+  leakAllowed,
+  renderLeaks,
+  resolveOptions,
+} from '../src/index.js';
+import { kinds, runAsTest } from './helpers.js';
+
+const noop = () => {};
+
+describe('the report a developer acts on', () => {
+  test('AsyncLeakError: count and kinds in the message, the creation line as the top stack frame', async () => {
+    const { result } = await runAsTest('cache refreshes', () => {
+      const interval = setInterval(noop, 1000);
+      const timer = setTimeout(noop, 5000);
+      return () => {
+        clearInterval(interval);
+        clearTimeout(timer);
+      };
+    });
+    const error = result.error!;
+    assert.ok(error instanceof AsyncLeakError);
+    assert.equal(error.name, 'AsyncLeakError');
+    assert.match(
+      error.message,
+      /^Test "cache refreshes" left 2 async tasks running: 1 interval, 1 timeout\./,
+    );
+    assert.match(error.message, /setInterval every 1000 ms — an interval is still scheduled\./);
+    assert.match(error.message, /Fix: keep the handle and call clearInterval\(handle\)/);
+    const firstFrame = error.stack!.split('\n').find((line) => line.startsWith('    at '));
+    assert.match(
+      firstFrame!,
+      /report\.test\.ts:\d+:\d+/,
+      'no loose-ends or node: frames before the user line',
+    );
+    assert.equal(error.leaks.length, 2);
+    const json = JSON.parse(JSON.stringify(error));
+    assert.equal(json.test, 'cache refreshes');
+    assert.deepEqual(json.leaks.map((leak: { kind: string }) => leak.kind).sort(), ['interval', 'timeout']);
+  });
+
+  test('the text rendering can carry a code frame of the creation line', async () => {
+    const { result } = await runAsTest('framed', () => {
+      const interval = setInterval(noop, 250); // the line the frame shows
+      return () => clearInterval(interval);
+    });
+    const text = renderLeaks(result.leaks, { codeFrames: true, colors: false });
+    assert.match(text, /> \d+ \|\s+const interval = setInterval\(noop, 250\); \/\/ the line the frame shows/);
+  });
+
+  test('the phase a leak was created in is named', async () => {
+    const engine = getEngine();
+    const ctx = engine.createContext({ title: 'hooked' });
+    const interval = engine.run(ctx, () => setInterval(noop, 1000), 'beforeEach hook');
+    const result = await engine.check(ctx, resolveOptions({}, 'test options', {}));
+    clearInterval(interval);
+    assert.equal(result.leaks[0]!.phase, 'beforeEach hook');
+    assert.match(result.error!.message, /Created in the beforeEach hook at /);
+  });
+
+  test('mode warn reports without failing; mode off does not look', async () => {
+    const warn = await runAsTest(
+      'warned',
+      () => {
+        const interval = setInterval(noop, 1000);
+        return () => clearInterval(interval);
+      },
+      { mode: 'warn' },
+    );
+    assert.equal(warn.result.status, 'leaked');
+    assert.equal(warn.result.shouldFail, false);
+    assert.ok(warn.result.error);
+    const off = await runAsTest(
+      'off',
+      () => {
+        const interval = setInterval(noop, 1000);
+        return () => clearInterval(interval);
+      },
+      { mode: 'off' },
+    );
+    assert.equal(off.result.status, 'off');
+    assert.equal(off.result.leaks.length, 0);
+  });
+
+  test('a test can allow itself leaks: all, by kind, or by predicate', async () => {
+    const byKind = await runAsTest('allows intervals', () => {
+      allowLeaks('interval');
+      const interval = setInterval(noop, 1000);
+      const timer = setTimeout(noop, 5000);
+      return () => {
+        clearInterval(interval);
+        clearTimeout(timer);
+      };
+    });
+    assert.deepEqual(kinds(byKind.result), ['timeout']);
+    assert.deepEqual(
+      byKind.result.allowed.map((leak) => leak.kind),
+      ['interval'],
+    );
+
+    const byPredicate = await runAsTest('allows long timers', () => {
+      allowLeaks((leak) => leak.description.includes('5000'));
+      const timer = setTimeout(noop, 5000);
+      return () => clearTimeout(timer);
+    });
+    assert.equal(byPredicate.result.status, 'allowed');
+
+    let interval: NodeJS.Timeout | undefined;
+    const declared = await runAsTest(
+      'declared',
+      leakAllowed(() => {
+        interval = setInterval(noop, 1000);
+      }),
+    );
+    clearInterval(interval);
+    assert.equal(declared.result.status, 'allowed');
+    assert.equal(declared.result.shouldFail, false);
+  });
+
+  test('allowLeaks outside a test says where to call it', () => {
+    getEngine();
+    assert.throws(
+      () => allowLeaks(),
+      /allowLeaks\(\) was called outside a test\. Call it inside the test body/,
+    );
+    assert.throws(() => allowLeaks([]), /allowLeaks\(filter\) takes nothing \(allow all\)/);
+  });
+
+  test('config-level ignores by kind, by raw type and by creation-stack pattern', async () => {
+    const make = () => {
+      const interval = setInterval(noop, 1000);
+      const timer = setTimeout(noop, 5000);
+      return () => {
+        clearInterval(interval);
+        clearTimeout(timer);
+      };
+    };
+    const byKind = await runAsTest('ignore kind', make, { ignoreTypes: ['interval'] });
+    assert.deepEqual(kinds(byKind.result), ['timeout']);
+    const byType = await runAsTest('ignore type', make, { ignoreTypes: ['Timeout'] });
+    assert.equal(byType.result.status, 'clean');
+    const byStack = await runAsTest('ignore stack', make, { ignoreStacks: [/report\.test\.ts/] });
+    assert.equal(byStack.result.status, 'clean');
+  });
+
+  test('promises are ignored by default and reported when asked for', async () => {
+    const kept: Promise<void>[] = [];
+    const quiet = await runAsTest('promise, default', () => {
+      kept.push(new Promise(noop));
+    });
+    assert.equal(quiet.result.status, 'clean');
+    const loud = await runAsTest(
+      'promise, reported',
+      () => {
+        kept.push(new Promise(noop));
+      },
+      { promises: true },
+    );
+    assert.deepEqual(kinds(loud.result), ['promise']);
+    const settled = await runAsTest('settled promise', () => Promise.resolve(1).then(noop), {
+      promises: true,
+    });
+    assert.equal(settled.result.status, 'clean');
+  });
+
+  test('one summary line for a run', () => {
+    const summary = emptySummary();
+    addToSummary(summary, { status: 'clean', leaks: [] });
+    assert.equal(formatSummary(summary), 'loose-ends: no async work left running (1 test checked).');
+    addToSummary(summary, {
+      status: 'leaked',
+      leaks: [{ kind: 'interval' }, { kind: 'interval' }, { kind: 'server' }] as never,
+    });
+    assert.equal(
+      formatSummary(summary),
+      'loose-ends: 1 of 2 tests left 3 async tasks running (2 intervals, 1 server).',
+    );
+  });
+});
