@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Entry } from './hook.js';
 import { kEmittedDestroy, kListenStack } from './patches.js';
 import type { ResourceKind } from './resource-types.js';
@@ -99,7 +100,8 @@ export function describe(entry: Entry): string {
       const owner = ownerOf(resource);
       const pid = resource.pid ?? owner?.pid;
       const args: string[] | undefined = owner?.spawnargs;
-      const command = args === undefined ? '' : `: ${truncate(args.join(' '), 80)}`;
+      const command =
+        args === undefined ? '' : `: ${truncate([basename(args[0] ?? ''), ...args.slice(1)].join(' '), 80)}`;
       return `child process${pid === undefined ? '' : ` pid ${pid}`}${command}`;
     }
     case 'fs-watcher':

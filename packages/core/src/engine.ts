@@ -64,6 +64,15 @@ export class Engine {
     return this.hook.storage.run(RUNNER_SCOPE, fn);
   }
 
+  /**
+   * Makes the rest of the current synchronous run, and everything it schedules, part of `ctx`. For
+   * runner work there is no callback to wrap around (Jest evaluating a test file's module scope).
+   * It sticks to whatever runs next in the same flow, so prefer `run` whenever there is a callback.
+   */
+  enter(ctx: LeakContext, phase: string): void {
+    this.hook?.storage.enterWith({ ctx, phase });
+  }
+
   currentScope(): Scope | undefined {
     return this.hook?.storage.getStore();
   }

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { getEngine } from '../src/index.js';
+
+const require = createRequire(import.meta.url);
+const distCjs = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
+const distEsm = new URL('../dist/index.js', import.meta.url).href;
+
+describe('one hook per thread, however core is loaded', () => {
+  test('source, ESM build, CJS build and a fresh module instance all share one engine', async () => {
+    const fromSource = getEngine();
+    const fromEsm = (await import(distEsm)).getEngine();
+    const fromCjs = require(distCjs).getEngine();
+    // A runner with its own module registry (Jest, Vitest) evaluates core again from scratch.
+    delete require.cache[distCjs];
+    const fromFreshInstance = require(distCjs).getEngine();
+    assert.equal(fromEsm, fromSource);
+    assert.equal(fromCjs, fromSource);
+    assert.equal(fromFreshInstance, fromSource);
+  });
+
+  test('a worker thread gets an engine of its own, which finds the worker’s leaks', async () => {
+    const worker = new Worker(
+      `
+      const { parentPort } = require('node:worker_threads');
+      const { getEngine, resolveOptions } = require(${JSON.stringify(distCjs)});
+      const engine = getEngine();
+      const ctx = engine.createContext({ title: 'in worker' });
+      const interval = engine.run(ctx, () => setInterval(() => {}, 1000));
+      engine.check(ctx, resolveOptions({}, 'worker', {})).then((result) => {
+        clearInterval(interval);
+        parentPort.postMessage({ status: result.status, kinds: result.leaks.map((l) => l.kind), test: result.leaks[0]?.test });
+      });
+      `,
+      { eval: true },
+    );
+    const [message] = await Promise.all([
+      new Promise((resolve) => worker.once('message', resolve)),
+      new Promise((resolve) => worker.once('exit', resolve)),
+    ]);
+    assert.deepEqual(message, { status: 'leaked', kinds: ['interval'], test: 'in worker' });
+  });
+});
