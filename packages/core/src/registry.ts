@@ -18,3 +18,15 @@ export function findEngine(): Engine | undefined {
 export function registerEngine(engine: Engine): void {
   (asyncHooks as unknown as Registry)[ENGINE_KEY] = engine;
 }
+
+const HIDDEN_FRAMES_KEY = Symbol.for('loose-ends.hiddenFrameDirectories.v1');
+
+/**
+ * Directories whose frames reports drop. Shared per thread like the engine: an adapter may load
+ * another copy of core (ESM vs CJS build) than the one that created the engine and formats reports.
+ */
+export function hiddenFrameDirectories(): Set<string> {
+  const registry = asyncHooks as unknown as Record<symbol, Set<string> | undefined>;
+  registry[HIDDEN_FRAMES_KEY] ??= new Set();
+  return registry[HIDDEN_FRAMES_KEY];
+}

@@ -1,6 +1,9 @@
+import { setImmediate } from 'node:timers';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
+// From node:timers, not the global: fake timers (vi.useFakeTimers, jest.useFakeTimers) replace the
+// global one, and a test that leaves them installed would otherwise hang the check forever.
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**

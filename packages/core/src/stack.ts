@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codeFrameColumns } from '@babel/code-frame';
 import StackUtils from 'stack-utils';
+import { hiddenFrameDirectories } from './registry.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -19,7 +20,7 @@ export interface CleanStack {
 
 const stackUtils = new StackUtils({ internals: StackUtils.nodeInternals() });
 const nodeInternals = StackUtils.nodeInternals();
-const hiddenDirectories = new Set<string>();
+const hiddenDirectories = hiddenFrameDirectories();
 
 /**
  * Frames from these directories are dropped from reports. Core hides itself; an adapter hides
