@@ -1,0 +1,6 @@
+export type { LeakFilter, LooseEndsOptions, ResourceKind } from '@loose-ends/core';
+export { allowLeaks, leakAllowed } from '@loose-ends/core';
+export type { LooseEndsTaskMeta } from './meta.js';
+export { looseEnds, looseEnds as default } from './plugin.js';
+export { LooseEndsReporter } from './reporter.js';
+export { ALLOW_LEAKS_TAG } from './transport.js';

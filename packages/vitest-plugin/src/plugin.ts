@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LooseEndsOptions } from '@loose-ends/core';
+import { resolveOptions } from '@loose-ends/core';
+import type { Plugin } from 'vitest/config';
+import { LooseEndsReporter } from './reporter.js';
+import { ALLOW_LEAKS_TAG, encodeOptions, PROVIDE_KEY } from './transport.js';
+
+/** The setup module next to this file in `dist/`; Vitest loads it in every worker. */
+const SETUP_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'setup.js');
+
+const OPTIONS_SOURCE = 'looseEnds() options in your Vitest config';
+
+/** The parts of Vitest's `configureVitest` context the plugin uses; kept narrow to span Vitest 4.1 and 5. */
+interface VitestLike {
+  readonly version: string;
+  readonly config: { reporters: unknown[] };
+  readonly logger: { warn(message: string): void };
+}
+
+/** `[major, minor]` of a Vitest version string, or `undefined` when it cannot tell. */
+function majorMinor(version: string): [number, number] | undefined {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  return match === null ? undefined : [Number(match[1]), Number(match[2])];
+}
+
+export function hasAroundEach(version: string): boolean {
+  const parsed = majorMinor(version);
+  if (parsed === undefined) return true;
+  return parsed[0] > 4 || (parsed[0] === 4 && parsed[1] >= 1);
+}
+
+/**
+ * `plugins: [looseEnds(options)]` in `vitest.config.*`: adds the setup module that wraps every test
+ * (`aroundEach`) and checks what it left running, declares the `allow-leaks` tag, and adds the
+ * reporter that prints one summary line at the end of the run. Options are validated here, so a
+ * typo fails the run at once with the option's name and the accepted values.
+ */
+export function looseEnds(options: LooseEndsOptions = {}): Plugin {
+  resolveOptions(options, OPTIONS_SOURCE);
+  const encoded = encodeOptions(options);
+  return {
+    name: 'loose-ends',
+    config(config) {
+      config.test ??= {};
+      const test = config.test;
+      const userSetup = test.setupFiles === undefined ? [] : [test.setupFiles].flat();
+      // First, so our aroundEach is the outermost one: the user's own around hooks belong to the test.
+      if (!userSetup.includes(SETUP_FILE)) test.setupFiles = [SETUP_FILE, ...userSetup];
+      test.provide = { ...test.provide, [PROVIDE_KEY]: encoded };
+      const tags = test.tags ?? [];
+      if (!tags.some((tag) => tag.name === ALLOW_LEAKS_TAG)) {
+        test.tags = [
+          ...tags,
+          {
+            name: ALLOW_LEAKS_TAG,
+            description: 'loose-ends does not fail this test for async work it leaves running',
+            meta: { allowLeaks: true },
+          },
+        ];
+      }
+    },
+    // Vitest ≥ 3.1 calls this once per project, before it builds the reporters.
+    configureVitest({ vitest }: { vitest: VitestLike }) {
+      if (!hasAroundEach(vitest.version)) {
+        warnOnce(vitest, `Vitest ${vitest.version} has no aroundEach`);
+        return;
+      }
+      const reporters = vitest.config.reporters;
+      if (!reporters.some((reporter) => reporter instanceof LooseEndsReporter)) {
+        reporters.push(new LooseEndsReporter());
+      }
+    },
+  } as Plugin;
+}
+
+const warned = new WeakSet<object>();
+
+function warnOnce(vitest: VitestLike, reason: string): void {
+  if (warned.has(vitest)) return;
+  warned.add(vitest);
+  vitest.logger.warn(
+    `[loose-ends] Leak detection is OFF: ${reason} (added in Vitest 4.1), which loose-ends needs to run each test ` +
+      'and its hooks under the test. Tests will run, but leftover async work is not checked. ' +
+      'Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.',
+  );
+}

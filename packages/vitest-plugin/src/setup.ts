@@ -1,0 +1,163 @@
+/**
+ * The worker side, loaded by Vitest as a setup file (the plugin adds it; `setupFiles:
+ * ['@loose-ends/vitest-plugin/setup']` works too). Vitest evaluates it once per test file.
+ *
+ * Reading order: options → the engine (one per thread) → `aroundEach`: the test, its hooks,
+ * fixtures and `onTestFinished` callbacks run under the test's context, then the verdict, thrown
+ * so Vitest fails that test only → `aroundAll`: the same for `beforeAll`/`afterAll` of the file.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
+import {
+  addToSummary,
+  allowLeaks,
+  emptySummary,
+  getEngine,
+  hideFramesFrom,
+  LooseEndsOptionsError,
+  resolveOptions,
+} from '@loose-ends/core';
+import * as vitest from 'vitest';
+import type { LooseEndsTaskMeta } from './meta.js';
+import { decodeOptions, PROVIDE_KEY } from './transport.js';
+
+type Vitest = typeof vitest;
+interface TaskLike {
+  readonly name: string;
+  readonly type: string;
+  readonly suite?: TaskLike;
+  readonly file?: { readonly filepath: string };
+  readonly filepath?: string;
+  readonly meta: LooseEndsTaskMeta;
+  readonly result?: { readonly state?: string };
+}
+
+const VITEST_OWN_WORK = /^[^\n]*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/\n]+)[\\/]/;
+
+hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
+
+const options = readOptions();
+const { aroundEach, aroundAll } = vitest as Partial<Vitest>;
+
+if (options.mode !== 'off') {
+  if (typeof aroundEach !== 'function') {
+    warnNoAroundEach();
+  } else {
+    install(aroundEach, aroundAll);
+  }
+}
+
+function readOptions(): ResolvedOptions {
+  const inject = (vitest as Partial<Vitest>).inject as ((key: string) => unknown) | undefined;
+  const given = typeof inject === 'function' ? inject(PROVIDE_KEY) : undefined;
+  const source = `test.provide.${PROVIDE_KEY} (the options of looseEnds() in your Vitest config)`;
+  try {
+    return resolveOptions(decodeOptions(given) as LooseEndsOptions | undefined, source);
+  } catch (error) {
+    // Thrown from a setup file, this fails every test file with the message up front.
+    if (error instanceof LooseEndsOptionsError) throw error;
+    throw new LooseEndsOptionsError(`loose-ends: could not read ${source}: ${String(error)}`);
+  }
+}
+
+function install(
+  around: NonNullable<Vitest['aroundEach']>,
+  aroundSuite: Vitest['aroundAll'] | undefined,
+): void {
+  const engine = getEngine();
+  engine.applySettings(options);
+  // The runner's own bookkeeping (throttled task updates, RPC timeouts) may start while a test runs.
+  const checkOptions: ResolvedOptions = {
+    ...options,
+    ignoreStacks: [...options.ignoreStacks, VITEST_OWN_WORK],
+  };
+
+  around(async (runTest, context) => {
+    const task = context.task as unknown as TaskLike;
+    const ctx = engine.createContext({
+      kind: 'test',
+      title: titlePath(task).join(' > '),
+      titlePath: titlePath(task),
+      file: fileOf(task),
+    });
+    const allowed = task.meta.allowLeaks;
+    if (allowed !== undefined && allowed !== false) {
+      engine.run(ctx, () => allowLeaks(allowed === true ? undefined : allowed));
+    }
+    await engine.run(ctx, runTest, 'test');
+    // A test that already failed usually skipped its own cleanup; its failure is the news, not the leftovers.
+    if (task.result?.state === 'fail') return;
+    const result = await engine.check(ctx, checkOptions);
+    task.meta.looseEnds = tally(result);
+    verdict(result);
+  });
+
+  // A plain function reading `arguments`: Vitest parses the parameter list for fixtures, and the
+  // suite is the 2nd argument in some versions and the 3rd (after fixtures) in others.
+  aroundSuite?.(async function aroundFile(runSuite: () => Promise<void>) {
+    // biome-ignore lint/complexity/noArguments: a rest parameter would be parsed as a fixtures argument.
+    const file = [...arguments].find(isFileTask);
+    if (file === undefined) {
+      await runSuite();
+      return;
+    }
+    const ctx = fileContext(file.filepath);
+    await engine.run(ctx, runSuite, 'beforeAll/afterAll hooks');
+    const result = await engine.check(ctx, checkOptions);
+    if (result.leaks.length > 0) file.meta.looseEnds = tally(result);
+    verdict(result);
+  });
+}
+
+function isFileTask(value: unknown): value is TaskLike & { filepath: string } {
+  const task = value as Partial<TaskLike> | undefined;
+  return (
+    typeof task === 'object' && task !== null && typeof task.filepath === 'string' && task.meta !== undefined
+  );
+}
+
+function fileContext(filepath: string): LeakContext {
+  const relative = path.relative(process.cwd(), filepath);
+  return getEngine().createContext({
+    kind: 'file',
+    title: relative.startsWith('..') ? filepath : relative,
+    file: filepath,
+  });
+}
+
+function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
+  const summary = emptySummary();
+  addToSummary(summary, result);
+  return summary;
+}
+
+function verdict(result: CheckResult): void {
+  if (result.shouldFail && result.error !== undefined) throw result.error;
+  if (result.error !== undefined) process.stderr.write(`[loose-ends] ${result.error.message}\n`);
+}
+
+function titlePath(task: TaskLike): string[] {
+  const names: string[] = [];
+  for (let current: TaskLike | undefined = task; current !== undefined; current = current.suite) {
+    if (current.name !== '' && current.filepath === undefined) names.unshift(current.name);
+  }
+  return names;
+}
+
+function fileOf(task: TaskLike): string | undefined {
+  return task.file?.filepath;
+}
+
+const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
+
+function warnNoAroundEach(): void {
+  const state = globalThis as Record<symbol, unknown>;
+  if (state[WARNED]) return;
+  state[WARNED] = true;
+  process.stderr.write(
+    `[loose-ends] Leak detection is OFF: this Vitest has no aroundEach (added in Vitest 4.1), which ` +
+      'loose-ends needs to run each test and its hooks under the test. Tests will run, but leftover async ' +
+      'work is not checked. Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.\n',
+  );
+}

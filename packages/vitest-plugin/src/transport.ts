@@ -1,0 +1,44 @@
+import type { LooseEndsOptions } from '@loose-ends/core';
+
+/** The key under which the plugin hands options to the workers (`test.provide`, read with `inject`). */
+export const PROVIDE_KEY = 'looseEnds';
+
+/** The tag the plugin declares, so `strictTags` accepts `test(name, { tags: ['allow-leaks'] }, fn)`. */
+export const ALLOW_LEAKS_TAG = 'allow-leaks';
+
+interface EncodedRegExp {
+  readonly $regexp: string;
+  readonly flags: string;
+}
+
+/**
+ * `test.provide` values cross a process or thread boundary, where a RegExp does not survive every
+ * serialiser Vitest uses: `ignoreStacks` patterns travel as `{ $regexp, flags }`.
+ */
+export function encodeOptions(options: LooseEndsOptions): unknown {
+  if (options.ignoreStacks === undefined || !Array.isArray(options.ignoreStacks)) return { ...options };
+  return {
+    ...options,
+    ignoreStacks: options.ignoreStacks.map((pattern) =>
+      pattern instanceof RegExp
+        ? ({ $regexp: pattern.source, flags: pattern.flags } satisfies EncodedRegExp)
+        : pattern,
+    ),
+  };
+}
+
+export function decodeOptions(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const options = value as { ignoreStacks?: unknown };
+  if (!Array.isArray(options.ignoreStacks)) return value;
+  return {
+    ...options,
+    ignoreStacks: options.ignoreStacks.map((pattern: unknown) =>
+      isEncodedRegExp(pattern) ? new RegExp(pattern.$regexp, pattern.flags) : pattern,
+    ),
+  };
+}
+
+function isEncodedRegExp(value: unknown): value is EncodedRegExp {
+  return typeof value === 'object' && value !== null && typeof (value as EncodedRegExp).$regexp === 'string';
+}
