@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { VitestRun } from './helpers.js';
+import { describeRun, failedTests, markerLine, runVitest, VITEST_PACKAGE } from './helpers.js';
+
+const FIXTURE = 'basic';
+
+/** Every test the fixture expects to fail, with the kind its message must name and its `// LEAK:` marker. */
+const LEAKY: Record<string, { file: string; label: string; marker: string }> = {
+  'leaky interval': { file: 'test/leaks.test.js', label: '1 interval', marker: 'interval' },
+  'leaky server': { file: 'test/leaks.test.js', label: '1 server', marker: 'server' },
+  'leaky socket': { file: 'test/leaks.test.js', label: 'socket', marker: 'socket' },
+  'leaky child process': { file: 'test/leaks.test.js', label: '1 child process', marker: 'child-process' },
+  'leaky floating promise on a timer': { file: 'test/leaks.test.js', label: '1 timeout', marker: 'timeout' },
+  'a leak set up in beforeEach leaks through its beforeEach': {
+    file: 'test/leaks.test.js',
+    label: '1 interval',
+    marker: 'beforeEach',
+  },
+  'leaky despite allowing another kind': {
+    file: 'test/leaks.test.js',
+    label: '1 timeout',
+    marker: 'allow-other',
+  },
+  'leaky ts poller': { file: 'test/modes.test.ts', label: '1 interval', marker: 'ts' },
+  'concurrent tests leaky concurrent': {
+    file: 'test/modes.test.ts',
+    label: '1 interval',
+    marker: 'concurrent',
+  },
+};
+
+describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.versions.node})`, () => {
+  let run: VitestRun;
+  before(() => {
+    run = runVitest(FIXTURE);
+  });
+
+  test('the run fails, and exactly the leaky tests fail', () => {
+    assert.equal(run.status, 1, describeRun(run));
+    assert.deepEqual(failedTests(run), Object.keys(LEAKY).sort(), describeRun(run));
+  });
+
+  test('clean tests, opted-out tests, retried and concurrent tests pass', () => {
+    const passed = [...run.tests.values()].filter((t) => t.status === 'passed').map((t) => t.title);
+    for (const title of [
+      'clean: interval cleared',
+      'clean: server closed',
+      'clean: child process awaited',
+      'clean: hooks clean up',
+      'clean: inherits the opt-out',
+      'clean: opted out by test meta',
+      'clean: opted out by the allow-leaks tag',
+      'clean: opted out with allowLeaks()',
+      'clean: ts poller stopped',
+      'clean: concurrent waits',
+      'clean: concurrent clears',
+      'clean: fake timers never create real ones',
+      'clean: fake timers left installed do not hang the check',
+      'clean: a retried test is judged on its last attempt',
+      'clean: repeats are each checked',
+    ]) {
+      assert.ok(passed.includes(title), `"${title}" should pass\n${describeRun(run)}`);
+    }
+  });
+
+  test('each failure names the resource kind and the creation file:line (source-mapped for TS)', () => {
+    for (const [fullName, expected] of Object.entries(LEAKY)) {
+      const result = run.tests.get(fullName);
+      assert.ok(result, `no result for "${fullName}"\n${describeRun(run)}`);
+      const message = result.failureMessages.join('\n');
+      assert.match(message, /AsyncLeakError: Test ".*" left \d+ async tasks? running/, message);
+      assert.ok(
+        message.includes(expected.label),
+        `"${fullName}" should name "${expected.label}":\n${message}`,
+      );
+      const where = markerLine(FIXTURE, expected.file, expected.marker);
+      assert.ok(
+        message.includes(`Created at ${where}:`),
+        `"${fullName}" should point at ${where}:\n${message}`,
+      );
+    }
+  });
+
+  test('Vitest draws its code frame at the creation line', () => {
+    const where = markerLine(FIXTURE, 'test/modes.test.ts', 'ts');
+    assert.match(
+      run.output,
+      new RegExp(`❯ startPolling ${where.replace(/[.]/g, '\\.')}:\\d+`),
+      describeRun(run),
+    );
+    assert.match(
+      run.output,
+      /\|\s+const handle: ReturnType<typeof setInterval> = setInterval/,
+      describeRun(run),
+    );
+  });
+
+  test('a beforeAll leak still alive after afterAll is reported for the file', () => {
+    const file = run.files.find((f) => f.name.endsWith('modes.test.ts'));
+    assert.ok(file, describeRun(run));
+    assert.equal(file.status, 'failed');
+    assert.match(
+      file.message,
+      /The module scope and before-all hooks of test\/modes\.test\.ts left 1 async task/,
+    );
+    const where = markerLine(FIXTURE, 'test/modes.test.ts', 'beforeAll');
+    assert.ok(file.message.includes(where), `${where} expected in:\n${file.message}`);
+    const other = run.files.find((f) => f.name.endsWith('leaks.test.js'));
+    assert.doesNotMatch(other?.message ?? '', /module scope/, 'leaks.test.js leaks nothing at file scope');
+  });
+
+  test('one summary line ends the run, with counts by kind', () => {
+    assert.match(
+      run.stdout,
+      /loose-ends: 10 of 25 tests left 11 async tasks running \(5 intervals, 2 sockets, 2 timeouts, 1 server, 1 child process\)\./,
+      describeRun(run),
+    );
+  });
+});
