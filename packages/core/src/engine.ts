@@ -84,7 +84,7 @@ export class Engine {
   /** Hook-wide settings: the most demanding options any caller asked for win. */
   applySettings(options: ResolvedOptions): void {
     if (this.hook === undefined || options.mode === 'off') return;
-    if (options.promises) this.hook.settings.trackPromises = true;
+    if (options.promises) this.hook.trackPromises();
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
   }
 

@@ -1,3 +1,4 @@
+import type { AsyncHook } from 'node:async_hooks';
 import { AsyncLocalStorage, AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
 import type { LeakContext, Scope } from './context.js';
 import { reportInternalError } from './internal-error.js';
@@ -49,8 +50,9 @@ export class ResourceHook {
   private lastProcess: { entry: Entry; executionId: number } | undefined;
   private readonly hook = createHook({
     init: (asyncId, type, triggerAsyncId, resource) => this.init(asyncId, type, triggerAsyncId, resource),
-    promiseResolve: (asyncId) => this.promiseResolve(asyncId),
   });
+  /** Created only when promises are tracked: a `promiseResolve` hook costs every promise a callback. */
+  private promiseHook: AsyncHook | undefined;
 
   constructor(private readonly isAlive: (entry: Entry) => boolean) {
     patchNodeForObservability(
@@ -60,8 +62,15 @@ export class ResourceHook {
     this.hook.enable();
   }
 
+  trackPromises(): void {
+    if (this.promiseHook !== undefined) return;
+    this.settings.trackPromises = true;
+    this.promiseHook = createHook({ promiseResolve: (asyncId) => this.promiseResolve(asyncId) }).enable();
+  }
+
   disable(): void {
     this.hook.disable();
+    this.promiseHook?.disable();
   }
 
   private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {

@@ -37,7 +37,11 @@ function ownDirectory(): string | undefined {
 }
 
 const coreDirectory = ownDirectory();
-if (coreDirectory !== undefined) hideFramesFrom(coreDirectory);
+if (coreDirectory !== undefined) {
+  hideFramesFrom(coreDirectory);
+  // Jest and Vitest apply our source maps, so our frames can also show up at the TypeScript sources.
+  if (path.basename(coreDirectory) === 'dist') hideFramesFrom(path.join(path.dirname(coreDirectory), 'src'));
+}
 
 function toPath(fileOrUrl: string): string {
   return fileOrUrl.startsWith('file://') ? fileURLToPath(fileOrUrl) : fileOrUrl;
