@@ -1,0 +1,218 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Engine, LeakContext, LeakSummary, ResolvedOptions } from '@loose-ends/core';
+import {
+  addToSummary,
+  bindToContext,
+  emptySummary,
+  getEngine,
+  hideFramesFrom,
+  isBound,
+  LooseEndsOptionsError,
+  resolveOptions,
+} from '@loose-ends/core';
+import type {
+  CircusEvent,
+  CircusHook,
+  CircusState,
+  CircusTest,
+  EnvironmentConfig,
+  EnvironmentContext,
+} from './circus.js';
+import { lastAddedTest, titlePathOf } from './circus.js';
+import { saveFileSummary } from './summary-store.js';
+
+/** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
+export const PRAGMA = 'loose-ends';
+const OPTIONS_KEY = 'looseEnds';
+
+// Our own frames (the wrappers around test functions) must not be the code frame Jest draws.
+// Jest applies our source maps, so hide the TypeScript sources they point at as well as dist.
+const ownDirectory = path.dirname(fileURLToPath(import.meta.url));
+hideFramesFrom(ownDirectory);
+hideFramesFrom(path.join(path.dirname(ownDirectory), 'src'));
+
+/** What every Jest environment class has; the Node and jsdom ones and users' own subclasses alike. */
+export interface JestEnvironmentLike {
+  global: unknown;
+  getVmContext(): unknown;
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  handleTestEvent?(event: any, state: any): void | Promise<void>;
+}
+
+export type JestEnvironmentClass = abstract new (...args: any[]) => JestEnvironmentLike;
+
+/** One attempt of one test: retries and re-runs get a fresh context. */
+interface Attempt {
+  readonly ctx: LeakContext;
+}
+
+/**
+ * Adds per-test leak detection to a Jest environment class: `withLooseEnds(NodeEnvironment)`.
+ * Use it to wrap your own custom environment; `@loose-ends/jest-env` and
+ * `@loose-ends/jest-env/jsdom` are this applied to Jest's Node and jsdom environments.
+ */
+export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment: Base): Base {
+  abstract class LooseEndsEnvironment extends BaseEnvironment {
+    readonly #engine: Engine;
+    readonly #options: ResolvedOptions;
+    readonly #fileCtx: LeakContext;
+    readonly #attempts = new WeakMap<CircusTest, Attempt>();
+    readonly #summary: LeakSummary = emptySummary();
+    #fileChecked = false;
+
+    constructor(...args: any[]) {
+      super(...args);
+      const config = args[0] as EnvironmentConfig;
+      const context = args[1] as EnvironmentContext;
+      this.#options = optionsFor(config, context);
+      this.#engine = getEngine();
+      this.#engine.applySettings(this.#options);
+      const rootDir = config.projectConfig.rootDir ?? process.cwd();
+      const title = path.relative(rootDir, context.testPath) || context.testPath;
+      this.#fileCtx = this.#engine.createContext({
+        kind: 'file',
+        title,
+        titlePath: [title],
+        file: context.testPath,
+      });
+    }
+
+    /**
+     * Jest asks for the vm context right before it evaluates each module, from its own flow and
+     * with no callback we could wrap. The first time that happens outside any test, the rest of
+     * this file's flow (module scope, setup files, then circus running the file) becomes the
+     * file's; tests and hooks run in their own contexts inside it.
+     */
+    override getVmContext(): unknown {
+      if (this.#options.mode !== 'off' && !this.#fileChecked && this.#engine.currentScope() === undefined) {
+        this.#engine.enter(this.#fileCtx, 'module scope');
+      }
+      return super.getVmContext();
+    }
+
+    async handleTestEvent(event: CircusEvent, state: CircusState): Promise<void> {
+      await super.handleTestEvent?.(event, state);
+      if (this.#options.mode === 'off') return;
+      try {
+        await this.#onEvent(event, state);
+      } catch (error) {
+        reportInternalError(error, event.name);
+      }
+    }
+
+    async #onEvent(event: CircusEvent, state: CircusState): Promise<void> {
+      switch (event.name) {
+        case 'add_test': {
+          // Jest 29 calls a `test.concurrent` function before its `test_start`: wrap it at definition.
+          const test = event.concurrent ? lastAddedTest(state) : undefined;
+          if (test !== undefined) this.#startAttempt(test);
+          break;
+        }
+        case 'test_start': {
+          const test = event.test!;
+          const earlier = this.#attempts.get(test);
+          // Already running since `add_test` (Jest 29 concurrent): circus has swapped in its own
+          // function holding the running promise, so keep the context it runs under.
+          if (earlier !== undefined && test.concurrent && !isBound(test.fn)) break;
+          this.#startAttempt(test);
+          break;
+        }
+        case 'hook_start':
+          this.#bindHook(event.hook!, state);
+          break;
+        case 'test_done':
+          await this.#checkTest(event.test!);
+          break;
+        case 'run_finish':
+          await this.#checkFile(state);
+          break;
+        case 'teardown':
+          saveFileSummary(this.#summary);
+          break;
+      }
+    }
+
+    #startAttempt(test: CircusTest): void {
+      const titlePath = titlePathOf(test);
+      const ctx = this.#engine.createContext({
+        kind: 'test',
+        title: titlePath.join(' > '),
+        titlePath,
+        file: this.#fileCtx.file,
+      });
+      this.#attempts.set(test, { ctx });
+      test.fn = bindToContext(this.#engine, ctx, test.fn);
+    }
+
+    #bindHook(hook: CircusHook, state: CircusState): void {
+      const phase = `${hook.type} hook`;
+      if (hook.type === 'beforeAll' || hook.type === 'afterAll') {
+        hook.fn = bindToContext(this.#engine, this.#fileCtx, hook.fn, phase);
+        return;
+      }
+      const test = state.currentlyRunningTest;
+      const attempt = test == null ? undefined : this.#attempts.get(test);
+      if (attempt !== undefined) hook.fn = bindToContext(this.#engine, attempt.ctx, hook.fn, phase);
+    }
+
+    async #checkTest(test: CircusTest): Promise<void> {
+      const attempt = this.#attempts.get(test);
+      if (attempt === undefined) return;
+      const result = await this.#engine.check(attempt.ctx, this.#options);
+      addToSummary(this.#summary, result);
+      if (result.shouldFail) test.errors.push(result.error);
+      else if (result.error !== undefined) this.#warn(result.error.message);
+    }
+
+    async #checkFile(state: CircusState): Promise<void> {
+      const result = await this.#engine.check(this.#fileCtx, this.#options);
+      this.#fileChecked = true;
+      if (result.leaks.length > 0) addToSummary(this.#summary, result);
+      // circus turns these into a failed test file ("Test suite failed to run") with Jest's own formatting.
+      if (result.shouldFail) state.unhandledErrors.push(result.error);
+      else if (result.error !== undefined) this.#warn(result.error.message);
+    }
+
+    #warn(message: string): void {
+      const console = (this.global as { console?: Console }).console ?? globalThis.console;
+      console.warn(message);
+    }
+  }
+  Object.defineProperty(LooseEndsEnvironment, 'name', { value: `LooseEnds${BaseEnvironment.name}` });
+  return LooseEndsEnvironment as unknown as Base;
+}
+
+function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): ResolvedOptions {
+  const where = `testEnvironmentOptions.${OPTIONS_KEY} (Jest config of ${config.projectConfig.rootDir ?? process.cwd()})`;
+  const given = config.projectConfig.testEnvironmentOptions?.[OPTIONS_KEY];
+  const options = resolveOptions(given, where);
+  const pragma = context.docblockPragmas?.[PRAGMA];
+  if (pragma === undefined) return options;
+  const mode = Array.isArray(pragma) ? pragma[pragma.length - 1] : pragma;
+  if (mode !== 'off' && mode !== 'warn' && mode !== 'fail') {
+    throw new LooseEndsOptionsError(
+      `loose-ends: the @${PRAGMA} docblock pragma in ${context.testPath} must be one of "off", "warn", "fail"; got ${JSON.stringify(mode)}.`,
+    );
+  }
+  // The pragma is the file's own choice; the environment variable still wins, as everywhere.
+  return resolveOptions({ ...asObject(given), mode }, `${where} with the @${PRAGMA} pragma`);
+}
+
+function asObject(value: unknown): object {
+  return typeof value === 'object' && value !== null ? value : {};
+}
+
+let reported = false;
+
+function reportInternalError(error: unknown, where: string): void {
+  if (reported) return;
+  reported = true;
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(
+    `\n[loose-ends] Internal error in @loose-ends/jest-env while handling the Jest event "${where}". ` +
+      'Leak detection may be incomplete for the rest of this run; your tests are unaffected.\n' +
+      `Please file a bug against @loose-ends/jest-env with the text below and your Node (${process.version}) and Jest versions.\n${detail}\n\n`,
+  );
+}
