@@ -1,0 +1,251 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Engine, LeakContext } from '@loose-ends/core';
+import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
+import { getState } from './state.js';
+
+/**
+ * Two optional patches of the Mocha copy the CLI runs, each guarded: when Mocha's shape is not what
+ * we expect, the adapter still works (see `display` and `fileScope` in the state) and says so once.
+ *
+ * 1. `Runner.prototype.emit` holds back a tracked test's `pass` and `test end` until its root
+ *    `afterEach` has run, so a test failed for leaking is listed once, as failed (NOTES D3).
+ * 2. `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
+ *    context, so module-scope work is attributed to its file.
+ */
+
+interface RunnerClass {
+  prototype: { emit(event: string, ...args: unknown[]): boolean };
+}
+
+interface MochaInstance {
+  files: string[];
+  suite: MochaSuite;
+}
+
+interface MochaClass {
+  prototype: {
+    loadFiles?(this: MochaInstance, ...args: unknown[]): unknown;
+    loadFilesAsync?(this: MochaInstance, ...args: unknown[]): Promise<unknown>;
+  };
+  Runner?: RunnerClass;
+}
+
+const PATCHED = Symbol.for('loose-ends.mocha-hooks.patched');
+
+/** The `mocha` package directory holding the running CLI or worker script, if there is one. */
+function mochaDirectoryOfThisProcess(): string | undefined {
+  const script = process.argv[1];
+  if (script === undefined) return undefined;
+  let directory = path.dirname(path.resolve(script));
+  for (let depth = 0; depth < 6; depth++) {
+    const manifest = path.join(directory, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if (JSON.parse(readFileSync(manifest, 'utf8')).name === 'mocha') return directory;
+      } catch {
+        return undefined;
+      }
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) return undefined;
+    directory = parent;
+  }
+  return undefined;
+}
+
+/**
+ * Mocha as the CLI loaded it. `require('mocha')` from this package could find another copy (its
+ * own devDependency, a hoisted version), whose prototypes the running Mocha never uses.
+ */
+export function loadRunningMocha(): { Mocha: MochaClass | undefined; reason: string | undefined } {
+  const requireHere = createRequire(path.join(process.cwd(), 'noop.js'));
+  const candidates = [mochaDirectoryOfThisProcess(), 'mocha'].filter((id): id is string => id !== undefined);
+  let reason = 'the mocha package could not be loaded';
+  for (const id of candidates) {
+    try {
+      const loaded = requireHere(id) as MochaClass & { default?: MochaClass };
+      const Mocha = typeof loaded === 'function' ? loaded : loaded.default;
+      if (typeof Mocha === 'function') return { Mocha, reason: undefined };
+      reason = `"${id}" did not export the Mocha class`;
+    } catch (error) {
+      reason = `loading "${id}" failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    }
+  }
+  return { Mocha: undefined, reason };
+}
+
+export interface DisplayHooks {
+  /** Whether a test's `pass` may still turn into a failure, so should be held back. */
+  shouldHold(test: MochaTest): boolean;
+  /** Whether a hook is our root `afterEach`, after which a held test's events are released. */
+  isCheckHook(hook: MochaHook): boolean;
+}
+
+interface Held {
+  readonly test: MochaTest;
+  readonly passArgs: unknown[];
+  endArgs: unknown[] | undefined;
+}
+
+const kHeld = Symbol('loose-ends.heldTestEvents');
+
+/** Returns why the patch could not be installed, or undefined when it is in place. */
+export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): string | undefined {
+  const Runner = Mocha.Runner;
+  const proto = Runner?.prototype as (RunnerClass['prototype'] & Record<symbol, unknown>) | undefined;
+  if (proto === undefined || typeof proto.emit !== 'function')
+    return 'Mocha.Runner.prototype.emit was not found';
+  if (proto[PATCHED]) return undefined;
+  const original = proto.emit;
+  const state = getState();
+
+  const release = (runner: Record<symbol, Held | undefined>): void => {
+    const held = runner[kHeld];
+    if (held === undefined) return;
+    runner[kHeld] = undefined;
+    original.call(runner, 'pass', ...held.passArgs);
+    if (held.endArgs !== undefined) original.call(runner, 'test end', ...held.endArgs);
+  };
+
+  proto.emit = function patchedEmit(
+    this: Record<symbol, Held | undefined>,
+    event: string,
+    ...args: unknown[]
+  ) {
+    const held = this[kHeld];
+    const subject = args[0] as MochaTest | undefined;
+    switch (event) {
+      case 'test':
+        release(this);
+        state.lastBegunTest = subject;
+        break;
+      case 'pass':
+        release(this);
+        if (subject !== undefined && safely(() => hooks.shouldHold(subject))) {
+          this[kHeld] = { test: subject, passArgs: args, endArgs: undefined };
+          return true;
+        }
+        break;
+      case 'test end':
+        if (held !== undefined && held.test === subject && held.endArgs === undefined) {
+          held.endArgs = args;
+          return true;
+        }
+        release(this);
+        break;
+      case 'fail':
+        if (held !== undefined && held.test === subject) {
+          // The leak check failed the test: it never passed, so its `pass` is dropped.
+          this[kHeld] = undefined;
+          const result = original.call(this, event, ...args);
+          if (held.endArgs !== undefined) original.call(this, 'test end', ...held.endArgs);
+          return result;
+        }
+        release(this);
+        break;
+      case 'hook':
+        break;
+      case 'hook end':
+        if (held !== undefined && subject !== undefined && safely(() => hooks.isCheckHook(subject))) {
+          const result = original.call(this, event, ...args);
+          release(this);
+          return result;
+        }
+        break;
+      default:
+        release(this);
+    }
+    return original.call(this, event, ...args);
+  };
+  proto[PATCHED] = true;
+  return undefined;
+}
+
+function safely(predicate: () => boolean): boolean {
+  try {
+    return predicate();
+  } catch {
+    return false;
+  }
+}
+
+export interface FileScopeHooks {
+  /** A run starts loading spec files: forget the previous run's files. */
+  startRun(): void;
+  contextFor(file: string): LeakContext;
+}
+
+const HOOK_LISTS = ['_beforeAll', '_afterAll', '_beforeEach', '_afterEach'] as const;
+
+/** Returns why the patch could not be installed, or undefined when it is in place. */
+export function patchFileLoading(
+  Mocha: MochaClass,
+  engine: Engine,
+  hooks: FileScopeHooks,
+): string | undefined {
+  const proto = Mocha.prototype as MochaClass['prototype'] & Record<symbol, unknown>;
+  const loadAsync = proto.loadFilesAsync;
+  const loadSync = proto.loadFiles;
+  if (typeof loadAsync !== 'function' || typeof loadSync !== 'function') {
+    return 'Mocha.prototype.loadFilesAsync was not found';
+  }
+  if (proto[PATCHED]) return undefined;
+
+  // Hooks a spec file declares outside any `describe` land on the root suite, which has no file.
+  const adoptRootHooks = (suite: MochaSuite, before: Set<MochaHook>, file: string): void => {
+    for (const list of HOOK_LISTS) {
+      for (const hook of suite[list] ?? []) if (!before.has(hook)) hook.file ??= file;
+    }
+  };
+  const rootHooks = (suite: MochaSuite): Set<MochaHook> =>
+    new Set(HOOK_LISTS.flatMap((list) => suite[list] ?? []));
+  const usable = (mocha: MochaInstance): boolean =>
+    Array.isArray(mocha.files) && mocha.files.length > 0 && typeof mocha.suite === 'object';
+
+  proto.loadFilesAsync = async function (this: MochaInstance, ...args: unknown[]) {
+    if (!usable(this)) return loadAsync.apply(this, args);
+    hooks.startRun();
+    const files = this.files;
+    try {
+      let result: unknown;
+      for (const file of files) {
+        this.files = [file];
+        const before = rootHooks(this.suite);
+        const absolute = path.resolve(file);
+        result = await engine.run(
+          hooks.contextFor(absolute),
+          () => loadAsync.apply(this, args),
+          'module scope',
+        );
+        adoptRootHooks(this.suite, before, absolute);
+      }
+      return result;
+    } finally {
+      this.files = files;
+    }
+  };
+  proto.loadFiles = function (this: MochaInstance, ...args: unknown[]) {
+    if (!usable(this)) return loadSync.apply(this, args);
+    hooks.startRun();
+    const files = this.files;
+    try {
+      let result: unknown;
+      for (const [index, file] of files.entries()) {
+        this.files = [file];
+        const before = rootHooks(this.suite);
+        const absolute = path.resolve(file);
+        // `loadFiles(fn)` calls `fn` when done: only after the last file.
+        const callArgs = index === files.length - 1 ? args : [];
+        result = engine.run(hooks.contextFor(absolute), () => loadSync.apply(this, callArgs), 'module scope');
+        adoptRootHooks(this.suite, before, absolute);
+      }
+      return result;
+    } finally {
+      this.files = files;
+    }
+  };
+  proto[PATCHED] = true;
+  return undefined;
+}

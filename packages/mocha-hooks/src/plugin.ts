@@ -1,0 +1,291 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CheckResult, LeakContext, LooseEndsOptions } from '@loose-ends/core';
+import {
+  addToSummary,
+  bindToContext,
+  emptySummary,
+  formatSummary,
+  getEngine,
+  hideFramesFrom,
+  mergeSummaries,
+  resolveOptions,
+} from '@loose-ends/core';
+import { loadRunningMocha, patchFileLoading, patchRunnerDisplay } from './mocha-internals.js';
+import type {
+  HookContext,
+  MochaHook,
+  MochaPlugin,
+  MochaSuite,
+  MochaTest,
+  RunnableFn,
+} from './mocha-shapes.js';
+import { getState, sayOnce } from './state.js';
+import { collectRelayed, openRelay, relaySummary } from './summary-relay.js';
+
+/**
+ * How Mocha is hooked, top to bottom:
+ * - `--require @loose-ends/mocha-hooks` loads this module, which exports a root hook plugin and
+ *   global fixtures (`mochaHooks`, `mochaGlobalSetup`, `mochaGlobalTeardown`);
+ * - the root `beforeEach` wraps the test and its suites' `beforeEach`/`afterEach` hooks so they run
+ *   under the test's context (NOTES D1), the root `beforeAll` wraps `before`/`after` hooks under their
+ *   file's context, and a patch of Mocha's file loading runs each spec file's module scope under it;
+ * - the root `afterEach` (which Mocha runs after the suites' own) asks core for the verdict and fails
+ *   the test through `Hook#error`: never by throwing, which would stop the whole run (NOTES D3);
+ * - a final root `afterAll`, added after every spec file's own, checks the files' scopes;
+ * - global teardown prints one summary line, with the workers' parts under `--parallel`.
+ */
+
+/** Put this in a test's or suite's title to let it leave async work running on purpose. */
+export const ALLOW_LEAKS_TAG = '@allow-leaks';
+
+const PACKAGE = '@loose-ends/mocha-hooks';
+const engine = getEngine();
+const state = getState();
+engine.applySettings(state.options);
+hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * Sets the options (see the README's table) and returns the plugin, so a module that calls it can be
+ * given to `--require` in place of `@loose-ends/mocha-hooks`. Throws a `LooseEndsOptionsError` naming
+ * the bad option and the accepted values, which Mocha prints before running anything.
+ */
+export function configure(options: LooseEndsOptions = {}): MochaPlugin {
+  state.options = resolveOptions(options, `the configure() options of ${PACKAGE}`);
+  state.source = 'configure()';
+  engine.applySettings(state.options);
+  return plugin;
+}
+
+const detecting = (): boolean => state.options.mode !== 'off';
+
+function fileContext(file: string): LeakContext {
+  let ctx = state.files.get(file);
+  if (ctx === undefined) {
+    ctx = engine.createContext({ kind: 'file', title: path.relative(process.cwd(), file) || file, file });
+    state.files.set(file, ctx);
+  }
+  return ctx;
+}
+
+function installMochaPatches(): void {
+  const { Mocha, reason } = loadRunningMocha();
+  const displayProblem = Mocha === undefined ? reason : patchRunnerDisplay(Mocha, displayHooks);
+  if (displayProblem !== undefined) {
+    state.display = 'fallback';
+    state.fallbackReason = displayProblem;
+  }
+  const fileProblem =
+    Mocha === undefined
+      ? reason
+      : patchFileLoading(Mocha, engine, {
+          startRun: () => {
+            state.files = new Map();
+          },
+          contextFor: (file) => (detecting() ? fileContext(file) : engine.createContext({ kind: 'file' })),
+        });
+  if (fileProblem !== undefined && detecting()) {
+    sayOnce(
+      'file-scope',
+      `[loose-ends] Work started at module scope of spec files is not checked: ${fileProblem}. ` +
+        'Tests, their hooks and before/after hooks are checked as usual.',
+    );
+  }
+}
+
+const displayHooks = {
+  shouldHold: (test: MochaTest) => state.options.mode === 'fail' && state.tests.has(test),
+  isCheckHook: (hook: MochaHook) => hook.fn !== undefined && state.ownHooks.has(hook.fn),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Root beforeAll: before/after-all hooks run under their file's context, and the file check goes last.
+
+function looseEndsBeforeAll(this: HookContext): void {
+  if (!detecting()) return;
+  const root = (this.test ?? this.runnable?.())?.parent;
+  if (root === undefined) return;
+  try {
+    wrapAllHooks(root);
+    // Appended now, after every spec file has added its own root `after` hooks, so it runs last.
+    if (!state.preparedRoots.has(root)) {
+      state.preparedRoots.add(root);
+      const check = named(FILE_CHECK_TITLE, checkFileScopes);
+      state.ownHooks.add(check);
+      root.afterAll(FILE_CHECK_TITLE, check);
+    }
+  } catch (error) {
+    internalError(error, 'the root beforeAll hook');
+  }
+}
+
+const FILE_CHECK_TITLE = 'loose-ends: module scope and before/after hooks';
+
+function wrapAllHooks(suite: MochaSuite): void {
+  for (const [list, phase] of [
+    ['_beforeAll', 'before all hook'],
+    ['_afterAll', 'after all hook'],
+  ] as const) {
+    for (const hook of suite[list] ?? []) {
+      const file = hook.file ?? suite.file;
+      if (hook.fn === undefined || file === undefined || state.ownHooks.has(hook.fn)) continue;
+      hook.fn = bindToContext(engine, fileContext(path.resolve(file)), hook.fn, phase);
+    }
+  }
+  for (const child of suite.suites ?? []) wrapAllHooks(child);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root beforeEach: the test and its suites' each-hooks run under the test's context.
+
+function looseEndsBeforeEach(this: HookContext): void {
+  const test = this.currentTest;
+  if (test === undefined || !detecting() || state.tests.has(test)) return;
+  try {
+    if (state.display === 'unknown') state.display = state.lastBegunTest === test ? 'patched' : 'fallback';
+    const ctx = engine.createContext({
+      kind: 'test',
+      titlePath: test.titlePath?.() ?? [test.fullTitle()],
+      file: test.file,
+    });
+    if (test.fullTitle().includes(ALLOW_LEAKS_TAG)) ctx.allowances.push({ matches: () => true });
+    state.tests.set(test, ctx);
+    // A retry is a clone holding our wrapper: bindToContext unwraps first, so it is never wrapped twice.
+    if (test.fn !== undefined) test.fn = bindToContext(engine, ctx, test.fn, 'test');
+    for (let suite = test.parent; suite !== undefined; suite = suite.parent) {
+      wrapEachHooks(suite._beforeEach, ctx, 'beforeEach hook');
+      wrapEachHooks(suite._afterEach, ctx, 'afterEach hook');
+    }
+  } catch (error) {
+    internalError(error, 'the root beforeEach hook');
+  }
+}
+
+function wrapEachHooks(hooks: MochaHook[] | undefined, ctx: LeakContext, phase: string): void {
+  for (const hook of hooks ?? []) {
+    if (hook.fn !== undefined && !state.ownHooks.has(hook.fn))
+      hook.fn = bindToContext(engine, ctx, hook.fn, phase);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root afterEach: the verdict, after the suites' own afterEach hooks have cleaned up.
+
+async function looseEndsAfterEach(this: HookContext): Promise<void> {
+  const test = this.currentTest;
+  const ctx = test === undefined ? undefined : state.tests.get(test);
+  if (test === undefined || ctx === undefined) return;
+  state.tests.delete(test);
+  try {
+    const result = await engine.check(ctx, state.options, { codeFrames: true });
+    addToSummary(state.summary, result);
+    if (result.error === undefined) return;
+    const hook = this.test ?? this.runnable?.();
+    if (result.shouldFail && test.state === 'passed' && typeof hook?.error === 'function') {
+      // Mocha then calls `Runner#fail(test, error)`: the test fails, later tests still run.
+      hook.error(result.error);
+      if (state.display === 'fallback') {
+        sayOnce(
+          'display',
+          `[loose-ends] Could not intercept Mocha's reporter events (${state.fallbackReason ?? 'the runner that emits them is another copy of Mocha'}). ` +
+            'A leaking test is failed and counted correctly, but your reporter may also list it as passing.',
+        );
+      }
+      return;
+    }
+    process.stderr.write(`\n${noteFor(test, result)}\n`);
+  } catch (error) {
+    internalError(error, 'the root afterEach hook');
+  }
+}
+
+function noteFor(test: MochaTest, result: CheckResult): string {
+  const message = result.error?.message ?? '';
+  if (!result.shouldFail) return `[loose-ends] warning: ${message}`;
+  if (test.state === 'failed')
+    return `[loose-ends] This test also failed on its own; in addition: ${message}`;
+  if (test.state === 'pending')
+    return `[loose-ends] This test was skipped while running; before that: ${message}`;
+  if (test.state === undefined) return `[loose-ends] A failed attempt that Mocha retries: ${message}`;
+  return `[loose-ends] Mocha's hook API is not what this version expects, so the test is not failed: ${message}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Final root afterAll: module scope and before/after hooks of each file, after every `after` ran.
+
+async function checkFileScopes(): Promise<void> {
+  const failures: string[] = [];
+  let firstError: Error | undefined;
+  try {
+    for (const ctx of state.files.values()) {
+      const result = await engine.check(ctx, state.options, { codeFrames: true });
+      if (result.error === undefined) continue;
+      addToSummary(state.summary, result);
+      if (result.shouldFail) {
+        failures.push(result.error.message);
+        firstError ??= result.error;
+      } else {
+        process.stderr.write(`\n[loose-ends] warning: ${result.error.message}\n`);
+      }
+    }
+    state.files = new Map();
+    if (!state.isMain && relaySummary(state.summary)) state.summary = emptySummary();
+  } catch (error) {
+    internalError(error, 'the final root afterAll hook');
+  }
+  if (firstError === undefined) return;
+  // An after-all hook may throw: nothing is left to run, and Mocha lists it as one failed hook.
+  if (failures.length === 1) throw firstError;
+  const combined = new Error(failures.join('\n'));
+  combined.name = 'AsyncLeakError';
+  combined.stack = `${combined.name}: ${combined.message}`;
+  throw combined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Global fixtures: run once per run, in the main process only (also under --parallel).
+
+function mochaGlobalSetup(): void {
+  if (state.runOpen) return;
+  state.runOpen = true;
+  state.isMain = true;
+  state.summary = emptySummary();
+  state.relayDirectory = openRelay();
+}
+
+function mochaGlobalTeardown(): void {
+  if (!state.runOpen) return;
+  state.runOpen = false;
+  const summary = mergeSummaries([state.summary, collectRelayed(state.relayDirectory)]);
+  state.relayDirectory = undefined;
+  state.summary = emptySummary();
+  if (detecting() && summary.checked > 0) process.stderr.write(`\n${formatSummary(summary)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function named<F extends RunnableFn>(name: string, fn: F): F {
+  Object.defineProperty(fn, 'name', { value: name });
+  return fn;
+}
+
+function internalError(error: unknown, where: string): void {
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  sayOnce(
+    `internal:${where}`,
+    `\n[loose-ends] Internal error in ${where} of ${PACKAGE}; leak detection may be incomplete, your tests are unaffected.\n` +
+      `Please file a bug with this text, your Node (${process.version}) and Mocha versions.\n${detail}\n`,
+  );
+}
+
+const mochaHooks = {
+  beforeAll: looseEndsBeforeAll,
+  beforeEach: looseEndsBeforeEach,
+  afterEach: looseEndsAfterEach,
+};
+for (const hook of Object.values(mochaHooks)) state.ownHooks.add(hook);
+
+export const plugin: MochaPlugin = { mochaHooks, mochaGlobalSetup, mochaGlobalTeardown };
+export { mochaGlobalSetup, mochaGlobalTeardown, mochaHooks };
+
+installMochaPatches();

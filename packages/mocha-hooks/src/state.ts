@@ -1,0 +1,72 @@
+import type { LeakContext, LeakSummary, ResolvedOptions } from '@loose-ends/core';
+import { emptySummary, resolveOptions } from '@loose-ends/core';
+import type { MochaTest, RunnableFn } from './mocha-shapes.js';
+
+/**
+ * Everything the plugin remembers, kept once per process on `globalThis`: Mocha may load this
+ * package twice (its CJS build through `--require`, its ESM build from a user's configure module),
+ * and both copies must share one set of options, one summary and one set of patches.
+ */
+export interface PluginState {
+  options: ResolvedOptions;
+  /** Where the options came from, for error messages. */
+  source: string;
+  /** Tests wrapped by the root `beforeEach` and not yet checked. */
+  readonly tests: WeakMap<MochaTest, LeakContext>;
+  /** Module scope and before/after-all hooks of each spec file loaded in this run. */
+  files: Map<string, LeakContext>;
+  summary: LeakSummary;
+  /** True in the process that runs Mocha's global fixtures (not in a `--parallel` worker). */
+  isMain: boolean;
+  /** Directory where `--parallel` workers leave their part of the summary for the main process. */
+  relayDirectory: string | undefined;
+  /** Our own root hook functions, never wrapped, recognised in runner events. */
+  readonly ownHooks: Set<RunnableFn>;
+  /** Set by the Runner patch when it sees a test begin; proves the patch is on the copy the CLI uses. */
+  lastBegunTest: MochaTest | undefined;
+  /** Runner display patch status: `unknown` until the first test shows whether it works. */
+  display: 'unknown' | 'patched' | 'fallback';
+  fallbackReason: string | undefined;
+  readonly said: Set<string>;
+  /** Root suites that already have the final file-scope check (one root per run, per file under --parallel). */
+  readonly preparedRoots: WeakSet<object>;
+  /** Between global setup and teardown. */
+  runOpen: boolean;
+}
+
+const STATE_KEY = Symbol.for('loose-ends.mocha-hooks.state.v1');
+
+export const DEFAULT_SOURCE = '@loose-ends/mocha-hooks (environment)';
+
+export function getState(): PluginState {
+  const holder = globalThis as unknown as Record<symbol, PluginState | undefined>;
+  let state = holder[STATE_KEY];
+  if (state === undefined) {
+    state = {
+      options: resolveOptions({}, DEFAULT_SOURCE),
+      source: DEFAULT_SOURCE,
+      tests: new WeakMap(),
+      files: new Map(),
+      summary: emptySummary(),
+      isMain: false,
+      relayDirectory: undefined,
+      ownHooks: new Set(),
+      lastBegunTest: undefined,
+      display: 'unknown',
+      fallbackReason: undefined,
+      said: new Set(),
+      preparedRoots: new WeakSet(),
+      runOpen: false,
+    };
+    holder[STATE_KEY] = state;
+  }
+  return state;
+}
+
+/** Writes `text` to stderr once per process per `key`. */
+export function sayOnce(key: string, text: string): void {
+  const state = getState();
+  if (state.said.has(key)) return;
+  state.said.add(key);
+  process.stderr.write(`${text}\n`);
+}
