@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface AssertionResult {
+  title: string;
+  fullName: string;
+  status: 'passed' | 'failed' | 'pending' | 'todo';
+  failureMessages: string[];
+  invocations?: number;
+}
+
+export interface FileResult {
+  name: string;
+  status: 'passed' | 'failed';
+  message: string;
+  assertionResults: AssertionResult[];
+}
+
+export interface JestRun {
+  status: number | null;
+  output: string;
+  files: FileResult[];
+  /** Every test by title. */
+  tests: Map<string, AssertionResult>;
+  /** The file result whose path ends with `name`. */
+  file(name: string): FileResult;
+  test(title: string): AssertionResult;
+}
+
+export const fixturesDirectory = path.join(import.meta.dirname, 'fixtures');
+
+/**
+ * Runs the fixture's own Jest (the version its package.json pins) on the Node running this test,
+ * with the JSON reporter written next to the normal output, and returns both.
+ */
+export function runJest(
+  fixture: string,
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+): JestRun {
+  const cwd = path.isAbsolute(fixture) ? fixture : path.join(fixturesDirectory, fixture);
+  const jestPackage = createRequire(path.join(cwd, 'package.json')).resolve('jest/package.json');
+  const jestBin = path.join(path.dirname(jestPackage), 'bin/jest.js');
+  const outDir = mkdtempSync(path.join(tmpdir(), 'loose-ends-jest-e2e-'));
+  const outputFile = path.join(outDir, 'results.json');
+  try {
+    const child = spawnSync(
+      process.execPath,
+      [jestBin, '--ci', '--json', `--outputFile=${outputFile}`, ...args],
+      {
+        cwd,
+        encoding: 'utf8',
+        // A guard against a hang (the point of the tests that run without --forceExit), not a timing check.
+        timeout: 120_000,
+        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', LOOSE_ENDS_MODE: '', ...env },
+      },
+    );
+    const output = `${child.stdout}\n${child.stderr}`;
+    let files: FileResult[] = [];
+    try {
+      files = (JSON.parse(readFileSync(outputFile, 'utf8')) as { testResults: FileResult[] }).testResults;
+    } catch {
+      // No JSON (e.g. a config error before any file ran): callers assert on `output`.
+    }
+    const tests = new Map(
+      files.flatMap((file) => file.assertionResults.map((test) => [test.title, test] as const)),
+    );
+    return {
+      status: child.status,
+      output: child.error === undefined ? output : `${output}\n${child.error.message}`,
+      files,
+      tests,
+      file(name) {
+        const found = files.find((file) => file.name.endsWith(name));
+        if (found === undefined)
+          throw new Error(`no result for ${name}; files: ${files.map((f) => f.name).join(', ')}\n${output}`);
+        return found;
+      },
+      test(title) {
+        const found = tests.get(title);
+        if (found === undefined) throw new Error(`no result for test "${title}"\n${output}`);
+        return found;
+      },
+    };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+/** `tests/timers.test.js:27`: the line of the fixture holding `// marker:<name>`. */
+export function markerLine(fixtureFile: string, marker: string): string {
+  const source = readFileSync(path.join(fixturesDirectory, fixtureFile), 'utf8').split('\n');
+  const index = source.findIndex((line) => line.includes(`marker:${marker}`));
+  if (index === -1) throw new Error(`marker ${marker} not found in ${fixtureFile}`);
+  const relative = fixtureFile.split('/').slice(1).join('/');
+  return `${relative}:${index + 1}`;
+}
