@@ -4,7 +4,7 @@ import type { LooseEndsOptions } from '@loose-ends/core';
 import { resolveOptions } from '@loose-ends/core';
 import type { Plugin } from 'vitest/config';
 import { LooseEndsReporter } from './reporter.js';
-import { ALLOW_LEAKS_TAG, encodeOptions, PROVIDE_KEY } from './transport.js';
+import { ALLOW_LEAKS_TAG, encodeOptions, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
 
 /** The setup module next to this file in `dist/`; Vitest loads it in every worker. */
 const SETUP_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'setup.js');
@@ -47,7 +47,7 @@ export function looseEnds(options: LooseEndsOptions = {}): Plugin {
       const userSetup = test.setupFiles === undefined ? [] : [test.setupFiles].flat();
       // First, so our aroundEach is the outermost one: the user's own around hooks belong to the test.
       if (!userSetup.includes(SETUP_FILE)) test.setupFiles = [SETUP_FILE, ...userSetup];
-      test.provide = { ...test.provide, [PROVIDE_KEY]: encoded };
+      test.provide = { ...test.provide, [PROVIDE_KEY]: encoded, [PLUGIN_KEY]: true };
       const tags = test.tags ?? [];
       if (!tags.some((tag) => tag.name === ALLOW_LEAKS_TAG)) {
         test.tags = [

@@ -20,7 +20,7 @@ import {
 } from '@loose-ends/core';
 import * as vitest from 'vitest';
 import type { LooseEndsTaskMeta } from './meta.js';
-import { decodeOptions, PROVIDE_KEY } from './transport.js';
+import { decodeOptions, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
 
 type Vitest = typeof vitest;
 interface TaskLike {
@@ -33,6 +33,7 @@ interface TaskLike {
   readonly result?: { readonly state?: string };
 }
 
+const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
 const VITEST_OWN_WORK = /^[^\n]*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/\n]+)[\\/]/;
 
 hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
@@ -48,9 +49,13 @@ if (options.mode !== 'off') {
   }
 }
 
-function readOptions(): ResolvedOptions {
+function provided(key: string): unknown {
   const inject = (vitest as Partial<Vitest>).inject as ((key: string) => unknown) | undefined;
-  const given = typeof inject === 'function' ? inject(PROVIDE_KEY) : undefined;
+  return typeof inject === 'function' ? inject(key) : undefined;
+}
+
+function readOptions(): ResolvedOptions {
+  const given = provided(PROVIDE_KEY);
   const source = `test.provide.${PROVIDE_KEY} (the options of looseEnds() in your Vitest config)`;
   try {
     return resolveOptions(decodeOptions(given) as LooseEndsOptions | undefined, source);
@@ -149,11 +154,10 @@ function fileOf(task: TaskLike): string | undefined {
   return task.file?.filepath;
 }
 
-const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
-
 function warnNoAroundEach(): void {
   const state = globalThis as Record<symbol, unknown>;
-  if (state[WARNED]) return;
+  // The plugin already said it once for the whole run, in the main process.
+  if (state[WARNED] || provided(PLUGIN_KEY) === true) return;
   state[WARNED] = true;
   process.stderr.write(
     `[loose-ends] Leak detection is OFF: this Vitest has no aroundEach (added in Vitest 4.1), which ` +

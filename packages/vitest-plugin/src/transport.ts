@@ -3,6 +3,9 @@ import type { LooseEndsOptions } from '@loose-ends/core';
 /** The key under which the plugin hands options to the workers (`test.provide`, read with `inject`). */
 export const PROVIDE_KEY = 'looseEnds';
 
+/** Set by the plugin, so workers know the main process already reported what it had to. */
+export const PLUGIN_KEY = 'looseEnds:plugin';
+
 /** The tag the plugin declares, so `strictTags` accepts `test(name, { tags: ['allow-leaks'] }, fn)`. */
 export const ALLOW_LEAKS_TAG = 'allow-leaks';
 
