@@ -1,0 +1,289 @@
+#!/usr/bin/env node
+// Cross-runner benchmark: the same generated suite under each runner with no detector (baseline),
+// loose-ends, the empty-async_hooks floor and the runner's own detector, in one session.
+//
+//   node bench/runners/run.mjs [--runners jest,vitest,mocha] [--workloads realistic,promise]
+//                              [--runs 5] [--files 20] [--tests 15] [--promise-iterations 20000]
+//
+// Each measurement is the wall time of one real runner process (run on this Node). Variants
+// alternate inside every run (the starting variant rotates); one unmeasured warm-up per variant
+// fills the runners' caches first. Prints a markdown table and writes it to bench/results/.
+// See bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generate, WORKLOADS } from './generate.mjs';
+
+const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const repoDir = join(benchDir, '..');
+const resultsDir = join(benchDir, 'results');
+const suitesDir = join(resultsDir, 'suites');
+const requireFromBench = createRequire(join(benchDir, 'package.json'));
+
+const RUNNERS = ['jest', 'vitest', 'mocha'];
+const { values: args } = parseArgs({
+  options: {
+    runners: { type: 'string', default: RUNNERS.join(',') },
+    workloads: { type: 'string', default: WORKLOADS.join(',') },
+    runs: { type: 'string', default: '5' },
+    files: { type: 'string', default: '20' },
+    tests: { type: 'string', default: '15' },
+    'promise-iterations': { type: 'string', default: '20000' },
+    out: { type: 'string' },
+  },
+});
+const runs = wholeNumber('runs');
+const files = wholeNumber('files');
+const testsPerFile = wholeNumber('tests');
+const promiseIterations = wholeNumber('promise-iterations');
+const runners = list('runners', RUNNERS);
+const workloads = list('workloads', WORKLOADS);
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+// Vitest 5 needs Node >= 22.12; older Nodes run Vitest 4.1 (installed as the `vitest4` alias).
+const vitestPackage = major > 22 || (major === 22 && minor >= 12) ? 'vitest' : 'vitest4';
+
+function binOf(pkg, name = pkg) {
+  const manifestPath = requireFromBench.resolve(`${pkg}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[name];
+  return { file: join(dirname(manifestPath), bin), version: manifest.version };
+}
+
+/** The variants of one runner: name, label, and the command line (after `node`). */
+function variantsFor(runner, dir) {
+  const variants = [];
+  if (runner === 'jest') {
+    const { file, version } = binOf('jest');
+    const jest = (config, ...extra) => [file, '--config', join(dir, config), '--ci', '--silent', ...extra];
+    variants.push(
+      { name: 'baseline', label: 'baseline (no detector)', argv: jest('jest.baseline.config.cjs') },
+      {
+        name: 'loose-ends',
+        label: 'loose-ends',
+        argv: jest('jest.loose-ends.config.cjs'),
+        adapter: 'jest-env',
+      },
+      { name: 'floor', label: 'empty async_hooks (floor)', argv: jest('jest.floor.config.cjs') },
+      {
+        name: 'runner-detector',
+        label: 'jest --detectOpenHandles',
+        argv: jest('jest.baseline.config.cjs', '--detectOpenHandles'),
+      },
+    );
+    return { version: `jest ${version}`, variants };
+  }
+  if (runner === 'vitest') {
+    const { file, version } = binOf(vitestPackage, 'vitest');
+    const vitest = (config, ...extra) => [
+      file,
+      'run',
+      '--config',
+      join(dir, config),
+      '--root',
+      dir,
+      ...extra,
+    ];
+    variants.push(
+      { name: 'baseline', label: 'baseline (no detector)', argv: vitest('vitest.baseline.config.mjs') },
+      {
+        name: 'loose-ends',
+        label: 'loose-ends',
+        argv: vitest('vitest.loose-ends.config.mjs'),
+        adapter: 'vitest-plugin',
+      },
+      { name: 'floor', label: 'empty async_hooks (floor)', argv: vitest('vitest.floor.config.mjs') },
+    );
+    const help = spawnSync(process.execPath, [file, '--help'], { encoding: 'utf8' }).stdout ?? '';
+    if (help.includes('--detectAsyncLeaks')) {
+      variants.push({
+        name: 'runner-detector',
+        label: 'vitest --detectAsyncLeaks',
+        argv: vitest('vitest.baseline.config.mjs', '--detectAsyncLeaks'),
+      });
+    }
+    return { version: `vitest ${version}`, variants };
+  }
+  const { file, version } = binOf('mocha');
+  const mocha = (...extra) => [file, '--no-config', ...extra, join(dir, 'test', '*.spec.cjs')];
+  variants.push(
+    { name: 'baseline', label: 'baseline (no detector)', argv: mocha() },
+    // As the adapter README says: --require @loose-ends/mocha-hooks.
+    {
+      name: 'loose-ends',
+      label: 'loose-ends',
+      argv: mocha('--require', '@loose-ends/mocha-hooks'),
+      adapter: 'mocha-hooks',
+    },
+    { name: 'floor', label: 'empty async_hooks (floor)', argv: mocha('--require', join(dir, 'floor.cjs')) },
+  );
+  return { version: `mocha ${version} (no detector of its own)`, variants };
+}
+
+function adapterReady(adapter) {
+  return existsSync(join(repoDir, 'packages', adapter, 'dist', 'index.js'));
+}
+
+function runOnce(variant, dir) {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, variant.argv, {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, status: child.status, output: `${child.stdout}\n${child.stderr}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const tables = [];
+const startedAt = new Date();
+for (const runner of runners) {
+  for (const workload of workloads) {
+    const dir = generate({ root: suitesDir, runner, workload, files, testsPerFile, promiseIterations });
+    const { version, variants: all } = variantsFor(runner, dir);
+    const variants = [];
+    const notes = [];
+    for (const variant of all) {
+      // Only the realistic suite is compared with the runners' own detectors.
+      if (workload === 'promise' && variant.name === 'runner-detector') continue;
+      if (variant.adapter && !adapterReady(variant.adapter)) {
+        notes.push(
+          `${variant.label}: skipped, packages/${variant.adapter}/dist is not built yet (run pnpm build).`,
+        );
+        continue;
+      }
+      variants.push({ ...variant, seconds: [], failure: undefined });
+    }
+    console.error(`\n== ${version}, ${workload} suite: ${files} files × ${testsPerFile} tests, ${runs} runs`);
+
+    // Warm-up: one unmeasured run per variant (runner caches, OS file cache). A variant whose
+    // warm-up fails is reported as failed and not measured: its time would mean nothing.
+    for (const variant of variants) {
+      const result = runOnce(variant, dir);
+      if (result.status !== 0) {
+        variant.failure = `exit code ${result.status}`;
+        console.error(
+          `-- ${variant.label} failed (${variant.failure}); last output:\n${tail(result.output)}`,
+        );
+      }
+    }
+    const measured = variants.filter((variant) => variant.failure === undefined);
+    for (let run = 0; run < runs; run++) {
+      const order = measured.map((_, i) => measured[(i + run) % measured.length]);
+      for (const variant of order) {
+        if (variant.failure) continue;
+        const result = runOnce(variant, dir);
+        if (result.status !== 0) {
+          variant.failure = `exit code ${result.status} in run ${run + 1}`;
+          console.error(
+            `-- ${variant.label} failed (${variant.failure}); last output:\n${tail(result.output)}`,
+          );
+        } else {
+          variant.seconds.push(result.seconds);
+        }
+      }
+      console.error(
+        `   run ${run + 1}/${runs}: ${measured.map((v) => `${v.name} ${v.seconds.at(-1)?.toFixed(2) ?? '-'}s`).join(', ')}`,
+      );
+    }
+    tables.push({ runner, version, workload, variants, notes });
+  }
+}
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+const lines = [
+  `## Cross-runner benchmark — ${startedAt.toISOString().slice(0, 10)}, Node ${process.versions.node}, ${machine}`,
+  '',
+  `${files} files × ${testsPerFile} tests per suite; ${runs} measured runs per variant (after one warm-up), variants alternating; wall time of the whole runner process.`,
+  `realistic: each test awaits a 1 ms timer, a 10-step async chain, an fs.promises read and a local HTTP request (server per file). promise: each test awaits Promise.resolve ${promiseIterations} times.`,
+  '',
+  '| runner | suite | variant | median | min–max | × baseline | × floor |',
+  '|---|---|---|---|---|---|---|',
+];
+const verdicts = [];
+for (const { version, workload, variants, notes } of tables) {
+  const med = (name) => {
+    const variant = variants.find((v) => v.name === name && !v.failure);
+    return variant ? median(variant.seconds) : undefined;
+  };
+  const base = med('baseline');
+  const floor = med('floor');
+  for (const variant of variants) {
+    if (variant.failure) {
+      lines.push(`| ${version} | ${workload} | ${variant.label} | failed: ${variant.failure} | | | |`);
+      continue;
+    }
+    const m = median(variant.seconds);
+    const range = `${Math.min(...variant.seconds).toFixed(2)}–${Math.max(...variant.seconds).toFixed(2)} s`;
+    lines.push(
+      `| ${version} | ${workload} | ${variant.label} | ${m.toFixed(2)} s | ${range} | ${ratio(m, base)} | ${ratio(m, floor)} |`,
+    );
+  }
+  for (const note of notes) lines.push(`| ${version} | ${workload} | ${note} | | | | |`);
+  const ours = med('loose-ends');
+  if (ours !== undefined) {
+    if (workload === 'realistic' && base !== undefined) {
+      verdicts.push(
+        `${version}, realistic: loose-ends ${ratio(ours, base)} baseline (target ≤ 1.05×: ${ours / base <= 1.05 ? 'met' : 'MISSED'}).`,
+      );
+    }
+    if (workload === 'promise' && floor !== undefined) {
+      verdicts.push(
+        `${version}, promise-heavy: loose-ends ${ratio(ours, floor)} the floor (target ≤ 1.15×: ${ours / floor <= 1.15 ? 'met' : 'MISSED'}).`,
+      );
+    }
+  }
+}
+lines.push('', ...verdicts.map((verdict) => `- ${verdict}`));
+const table = lines.join('\n');
+console.log(`\n${table}`);
+const out =
+  args.out ??
+  join(resultsDir, `runners-node${major}-${startedAt.toISOString().slice(0, 16).replace(':', '')}.md`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${table}\n`);
+console.error(`\nbench: table written to ${out}`);
+
+// ---------------------------------------------------------------------------------------------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function ratio(value, base) {
+  return base === undefined ? '' : `${(value / base).toFixed(2)}×`;
+}
+
+function tail(text, count = 30) {
+  return text.trim().split('\n').slice(-count).join('\n');
+}
+
+function wholeNumber(name) {
+  const value = Number(args[name]);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench: --${name} must be a whole number ≥ 1, got "${args[name]}"`);
+    process.exit(1);
+  }
+  return value;
+}
+
+function list(name, accepted) {
+  const values = args[name].split(',').filter(Boolean);
+  const unknown = values.filter((value) => !accepted.includes(value));
+  if (unknown.length > 0 || values.length === 0) {
+    console.error(
+      `bench: --${name} accepts a comma-separated list of ${accepted.join(', ')}; got "${args[name]}"`,
+    );
+    process.exit(1);
+  }
+  return values;
+}
