@@ -1,0 +1,6 @@
+import { looseEnds } from '@loose-ends/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [looseEnds()],
+});
