@@ -92,45 +92,51 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       return super.getVmContext();
     }
 
-    async handleTestEvent(event: CircusEvent, state: CircusState): Promise<void> {
-      await super.handleTestEvent?.(event, state);
+    /**
+     * circus dispatches definition events (`add_test`) synchronously and awaits the rest; stay
+     * synchronous unless there is something to wait for, so `add_test` sees the test just added.
+     */
+    handleTestEvent(event: CircusEvent, state: CircusState): void | Promise<void> {
+      const inherited = super.handleTestEvent?.(event, state);
+      if (inherited instanceof Promise) return inherited.then(() => this.#onEventSafely(event, state));
+      return this.#onEventSafely(event, state);
+    }
+
+    #onEventSafely(event: CircusEvent, state: CircusState): void | Promise<void> {
       if (this.#options.mode === 'off') return;
       try {
-        await this.#onEvent(event, state);
+        return this.#onEvent(event, state)?.catch((error: unknown) => reportInternalError(error, event.name));
       } catch (error) {
         reportInternalError(error, event.name);
       }
     }
 
-    async #onEvent(event: CircusEvent, state: CircusState): Promise<void> {
+    #onEvent(event: CircusEvent, state: CircusState): Promise<void> | undefined {
       switch (event.name) {
         case 'add_test': {
           // Jest 29 calls a `test.concurrent` function before its `test_start`: wrap it at definition.
           const test = event.concurrent ? lastAddedTest(state) : undefined;
           if (test !== undefined) this.#startAttempt(test);
-          break;
+          return;
         }
         case 'test_start': {
           const test = event.test!;
           const earlier = this.#attempts.get(test);
           // Already running since `add_test` (Jest 29 concurrent): circus has swapped in its own
           // function holding the running promise, so keep the context it runs under.
-          if (earlier !== undefined && test.concurrent && !isBound(test.fn)) break;
-          this.#startAttempt(test);
-          break;
+          if (earlier === undefined || !test.concurrent || isBound(test.fn)) this.#startAttempt(test);
+          return;
         }
         case 'hook_start':
           this.#bindHook(event.hook!, state);
-          break;
+          return;
         case 'test_done':
-          await this.#checkTest(event.test!);
-          break;
+          return this.#checkTest(event.test!);
         case 'run_finish':
-          await this.#checkFile(state);
-          break;
+          return this.#checkFile(state);
         case 'teardown':
           saveFileSummary(this.#summary);
-          break;
+          return;
       }
     }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import type { JestRun } from './run-jest.ts';
-import { markerLine, runJest } from './run-jest.ts';
+import type { JestRun } from './run-jest.js';
+import { markerLine, runJest } from './run-jest.js';
 
 const at = (file: string, marker: string) => markerLine(`jest30/tests/${file}`, marker);
 

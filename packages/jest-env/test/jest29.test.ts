@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { JestRun } from './run-jest.js';
+import { markerLine, runJest } from './run-jest.js';
+
+const at = (marker: string) => markerLine('jest29/tests/smoke.test.js', marker);
+
+describe('Jest 29 smoke', () => {
+  let run: JestRun;
+  before(() => {
+    run = runJest('jest29');
+  });
+
+  test('leaking tests fail with kind and creation line; clean ones pass', () => {
+    assert.equal(run.status, 1, run.output);
+    const leaky: [string, string, string][] = [
+      [
+        'Jest 29: interval from beforeEach never cleared fails',
+        at('29-beforeEach'),
+        'Created in the beforeEach hook at',
+      ],
+      ['Jest 29: interval never cleared fails', at('29-body'), 'Created at'],
+      // Jest 29 starts concurrent tests before their test_start event: wrapped at definition instead.
+      ['Jest 29: concurrent test that leaks fails', at('29-concurrent'), 'Created at'],
+    ];
+    for (const [title, where, phase] of leaky) {
+      const result = run.test(title);
+      assert.equal(result.status, 'failed', title);
+      const message = result.failureMessages.join('\n');
+      assert.match(message, /1 interval/);
+      assert.ok(message.includes(`${phase} ${where}:`), message);
+    }
+    assert.equal(run.test('Jest 29: clean test passes').status, 'passed');
+    assert.equal(run.test('Jest 29: concurrent test alongside it passes').status, 'passed');
+  });
+
+  test('a beforeAll leak fails the file', () => {
+    const file = run.file('smoke.test.js');
+    assert.match(file.message, /Test suite failed to run/);
+    assert.ok(file.message.includes(`Created in the beforeAll hook at ${at('29-beforeAll')}:`), file.message);
+  });
+
+  test('the reporter prints the summary line', () => {
+    assert.match(
+      run.output,
+      /^loose-ends: 4 of 6 tests left 4 async tasks running \(3 intervals, 1 server\)\.$/m,
+    );
+  });
+});
