@@ -16,7 +16,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generate, WORKLOADS } from './generate.mjs';
+import { CANARY, generate, WORKLOADS } from './generate.mjs';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = join(benchDir, '..');
@@ -140,11 +140,33 @@ function runOnce(variant, dir) {
   return { seconds, status: child.status, output: `${child.stdout}\n${child.stderr}` };
 }
 
+/**
+ * Runs the loose-ends variant once on a suite with one leaking test: it must fail, naming a timer.
+ * Otherwise the adapter is not active as configured and its timings would measure nothing.
+ */
+function canary(runner) {
+  const dir = generate({
+    root: suitesDir,
+    runner,
+    workload: CANARY,
+    files: 1,
+    testsPerFile: 2,
+    promiseIterations: 1,
+  });
+  const variant = variantsFor(runner, dir).variants.find((v) => v.name === 'loose-ends');
+  if (!adapterReady(variant.adapter)) return undefined;
+  const result = runOnce(variant, dir);
+  if (result.status !== 0 && /timer|timeout/i.test(result.output)) return undefined;
+  return `its canary test leaked a timer but the run ${result.status === 0 ? 'passed' : `failed without naming it (exit ${result.status})`}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const tables = [];
 const startedAt = new Date();
 for (const runner of runners) {
+  const canaryProblem = canary(runner);
+  if (canaryProblem) console.error(`-- ${runner}: loose-ends is not detecting: ${canaryProblem}`);
   for (const workload of workloads) {
     const dir = generate({ root: suitesDir, runner, workload, files, testsPerFile, promiseIterations });
     const { version, variants: all } = variantsFor(runner, dir);
@@ -157,6 +179,10 @@ for (const runner of runners) {
         notes.push(
           `${variant.label}: skipped, packages/${variant.adapter}/dist is not built yet (run pnpm build).`,
         );
+        continue;
+      }
+      if (variant.name === 'loose-ends' && canaryProblem) {
+        variants.push({ ...variant, seconds: [], failure: `not detecting leaks: ${canaryProblem}` });
         continue;
       }
       variants.push({ ...variant, seconds: [], failure: undefined });
