@@ -81,6 +81,8 @@ export interface DisplayHooks {
   shouldHold(test: MochaTest): boolean;
   /** Whether a hook is our root `afterEach`, after which a held test's events are released. */
   isCheckHook(hook: MochaHook): boolean;
+  /** After the run's `end` event, once the reporter has printed its totals (also per `--watch` run). */
+  afterEnd(): void;
 }
 
 interface Held {
@@ -154,6 +156,12 @@ export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): stri
           return result;
         }
         break;
+      case 'end': {
+        release(this);
+        const result = original.call(this, event, ...args);
+        hooks.afterEnd();
+        return result;
+      }
       default:
         release(this);
     }

@@ -21,7 +21,7 @@ import type {
   RunnableFn,
 } from './mocha-shapes.js';
 import { getState, sayOnce } from './state.js';
-import { collectRelayed, openRelay, relaySummary } from './summary-relay.js';
+import { closeRelay, collectRelayed, openRelay, RELAY_ENV_VARIABLE, relaySummary } from './summary-relay.js';
 
 /**
  * How Mocha is hooked, top to bottom:
@@ -68,8 +68,14 @@ function fileContext(file: string): LeakContext {
   return ctx;
 }
 
+/** Escape hatch should a patch of Mocha's internals ever clash with another plugin. */
+export const PATCH_ENV_VARIABLE = 'LOOSE_ENDS_MOCHA_PATCH';
+
 function installMochaPatches(): void {
-  const { Mocha, reason } = loadRunningMocha();
+  const { Mocha, reason } =
+    process.env[PATCH_ENV_VARIABLE] === 'off'
+      ? { Mocha: undefined, reason: `${PATCH_ENV_VARIABLE}=off` }
+      : loadRunningMocha();
   const displayProblem = Mocha === undefined ? reason : patchRunnerDisplay(Mocha, displayHooks);
   if (displayProblem !== undefined) {
     state.display = 'fallback';
@@ -96,6 +102,9 @@ function installMochaPatches(): void {
 const displayHooks = {
   shouldHold: (test: MochaTest) => state.options.mode === 'fail' && state.tests.has(test),
   isCheckHook: (hook: MochaHook) => hook.fn !== undefined && state.ownHooks.has(hook.fn),
+  afterEnd: () => {
+    if (!isWorker()) printSummary();
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -229,7 +238,7 @@ async function checkFileScopes(): Promise<void> {
       }
     }
     state.files = new Map();
-    if (!state.isMain && relaySummary(state.summary)) state.summary = emptySummary();
+    if (isWorker() && relaySummary(state.summary)) state.summary = emptySummary();
   } catch (error) {
     internalError(error, 'the final root afterAll hook');
   }
@@ -243,7 +252,9 @@ async function checkFileScopes(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Global fixtures: run once per run, in the main process only (also under --parallel).
+// Global fixtures: once per run (once per session under --watch), in the main process only.
+// The summary line is printed right after the reporter's totals (Runner `end`, see mocha-internals),
+// or here at teardown when the Runner patch is not in place.
 
 function mochaGlobalSetup(): void {
   if (state.runOpen) return;
@@ -256,10 +267,22 @@ function mochaGlobalSetup(): void {
 function mochaGlobalTeardown(): void {
   if (!state.runOpen) return;
   state.runOpen = false;
-  const summary = mergeSummaries([state.summary, collectRelayed(state.relayDirectory)]);
+  if (!state.summaryPrinted) printSummary();
+  closeRelay(state.relayDirectory);
   state.relayDirectory = undefined;
+}
+
+/** In a `--parallel` worker: its summary goes to the main process instead of the terminal. */
+function isWorker(): boolean {
+  return !state.isMain && process.env[RELAY_ENV_VARIABLE] !== undefined;
+}
+
+function printSummary(): void {
+  const summary = mergeSummaries([state.summary, collectRelayed(state.relayDirectory)]);
   state.summary = emptySummary();
-  if (detecting() && summary.checked > 0) process.stderr.write(`\n${formatSummary(summary)}\n`);
+  if (!detecting() || summary.checked === 0) return;
+  state.summaryPrinted = true;
+  process.stderr.write(`\n${formatSummary(summary)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface PluginState {
   readonly preparedRoots: WeakSet<object>;
   /** Between global setup and teardown. */
   runOpen: boolean;
+  /** The summary line went out after a run's `end` event, so teardown need not print it. */
+  summaryPrinted: boolean;
 }
 
 const STATE_KEY = Symbol.for('loose-ends.mocha-hooks.state.v1');
@@ -57,6 +59,7 @@ export function getState(): PluginState {
       said: new Set(),
       preparedRoots: new WeakSet(),
       runOpen: false,
+      summaryPrinted: false,
     };
     holder[STATE_KEY] = state;
   }

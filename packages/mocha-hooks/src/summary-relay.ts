@@ -36,19 +36,25 @@ export function relaySummary(summary: LeakSummary): boolean {
   }
 }
 
-/** In the main process: the workers' parts, then the directory is removed. */
+/** In the main process: the workers' parts so far, each read once. */
 export function collectRelayed(directory: string | undefined): LeakSummary {
   if (directory === undefined) return emptySummary();
   const parts: LeakSummary[] = [];
   try {
     for (const name of readdirSync(directory)) {
       if (!name.endsWith('.json')) continue;
-      parts.push(JSON.parse(readFileSync(path.join(directory, name), 'utf8')) as LeakSummary);
+      const file = path.join(directory, name);
+      parts.push(JSON.parse(readFileSync(file, 'utf8')) as LeakSummary);
+      rmSync(file, { force: true });
     }
-    rmSync(directory, { recursive: true, force: true });
   } catch {
     // A missing part only makes the summary line incomplete; the failures themselves are reported.
   }
-  if (process.env[RELAY_ENV_VARIABLE] === directory) delete process.env[RELAY_ENV_VARIABLE];
   return mergeSummaries(parts);
+}
+
+export function closeRelay(directory: string | undefined): void {
+  if (directory === undefined) return;
+  rmSync(directory, { recursive: true, force: true });
+  if (process.env[RELAY_ENV_VARIABLE] === directory) delete process.env[RELAY_ENV_VARIABLE];
 }

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { MochaRun } from './run-mocha.js';
+import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
+
+const project = path.join(FIXTURES, 'cjs');
+
+const LEAKY = [
+  'leaky: forgets clearInterval',
+  'leaky: server never closed',
+  'leaky: done test leaves a timeout',
+  'leaky: child process not killed',
+  'leaky: interval set up in beforeEach',
+];
+const CLEAN = [
+  'clean: clears its timer',
+  'clean: closes its server',
+  'clean: done callback from a timer',
+  'clean: kills its child process',
+  'clean: interval from beforeEach cleared in afterEach',
+  'clean: uses the server from before()',
+  'opted out by title @allow-leaks',
+  'opted out with allowLeaks()',
+];
+
+describe('Mocha 11, CommonJS specs, serial run', () => {
+  let run: MochaRun;
+  before(async () => {
+    run = await runMocha(project);
+  });
+
+  it('lists each leaking test once, as failed, and never as passing', () => {
+    for (const title of LEAKY) {
+      assert.equal(run.failed.filter((t) => t === title).length, 1, `${title}\n${describeRun(run)}`);
+      assert.ok(!run.passed.includes(title), `${title} also listed as passing\n${describeRun(run)}`);
+    }
+  });
+
+  it('passes clean tests, including the opted-out ones', () => {
+    for (const title of CLEAN) assert.ok(run.passed.includes(title), `${title}\n${describeRun(run)}`);
+  });
+
+  it('counts each failure once in the totals and in the exit code', () => {
+    // 5 leaky tests, 1 test failing on its own, 1 file-scope check.
+    assert.deepEqual(run.totals, { passing: CLEAN.length, failing: 7, pending: 0 }, describeRun(run));
+    assert.equal(run.code, 7, describeRun(run));
+  });
+
+  it('names the resource kind, the creation file:line and draws a code frame', () => {
+    const interval = failureDetail(run, 'leaky: forgets clearInterval');
+    assert.match(interval, /left 1 async task running: 1 interval\./);
+    assert.match(interval, /Created at test\/tests\.spec\.cjs:12:5/);
+    assert.match(interval, /> 12 \|\s+setInterval\(\(\) => \{\}, 1000\);/);
+    assert.match(failureDetail(run, 'leaky: server never closed'), /1 server\.[\s\S]*tests\.spec\.cjs:17:/);
+    assert.match(
+      failureDetail(run, 'leaky: child process not killed'),
+      /1 child process\.[\s\S]*tests\.spec\.cjs:36:5/,
+    );
+  });
+
+  it('does not blame the runner continuation after done() on the test', () => {
+    const detail = failureDetail(run, 'leaky: done test leaves a timeout');
+    assert.match(detail, /left 1 async task running: 1 timeout\./);
+    assert.match(detail, /setTimeout for 20000 ms/);
+  });
+
+  it('blames a leak set up in a suite beforeEach on the test, saying where it began', () => {
+    assert.match(
+      failureDetail(run, 'leaky: interval set up in beforeEach'),
+      /Created in the beforeEach hook at test\/tests\.spec\.cjs:74:5/,
+    );
+  });
+
+  it('keeps a test failing for its own reason once, and reports its leak as a note', () => {
+    assert.equal(run.failed.filter((t) => t === 'fails on its own and leaks').length, 1, describeRun(run));
+    assert.match(failureDetail(run, 'fails on its own and leaks'), /Error: own failure/);
+    assert.match(
+      run.stderr,
+      /This test also failed on its own; in addition: Test "per test > fails on its own and leaks"/,
+    );
+  });
+
+  it('reports module-scope and before() leaks after the after() hooks, once, naming the file', () => {
+    const detail = failureDetail(run, 'loose-ends: module scope and before/after hooks');
+    assert.match(
+      detail,
+      /module scope and before-all hooks of test\/file-scope\.spec\.cjs left 2 async tasks/,
+    );
+    assert.match(detail, /Created in the module scope at test\/file-scope\.spec\.cjs:4:16/);
+    assert.match(detail, /Created in the before all hook at test\/file-scope\.spec\.cjs:13:5/);
+    // The server closed by after() is not reported.
+    assert.doesNotMatch(detail, /Server listening|server is still/);
+  });
+
+  it('prints one summary line at the end, by kind', () => {
+    const lines = run.stderr.split('\n').filter((line) => line.startsWith('loose-ends:'));
+    assert.deepEqual(
+      lines,
+      [
+        'loose-ends: 7 of 15 tests left 8 async tasks running (5 intervals, 1 server, 1 timeout, 1 child process).',
+      ],
+      describeRun(run),
+    );
+  });
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { MochaRun } from './run-mocha.js';
+import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
+
+const project = path.join(FIXTURES, 'esm');
+const LEAKY = [
+  'leaky: socket left open',
+  'leaky: worker never terminated',
+  'leaky: interval started after this.timeout()',
+];
+const CLEAN = [
+  'clean: socket destroyed',
+  'ignored by configure(): immediate',
+  'clean: passes on the second attempt',
+  'clean: awaits its timer',
+];
+
+for (const mode of ['serial', 'parallel'] as const) {
+  describe(`Mocha 11, ESM specs and an ESM configure module, ${mode}`, () => {
+    let run: MochaRun;
+    before(async () => {
+      run = await runMocha(project, mode === 'parallel' ? ['--parallel', '--jobs', '2'] : []);
+    });
+
+    it('fails exactly the leaking tests, each listed once', () => {
+      assert.deepEqual([...run.failed].sort(), [...LEAKY].sort(), describeRun(run));
+      for (const title of LEAKY) assert.ok(!run.passed.includes(title), `${title}\n${describeRun(run)}`);
+      assert.deepEqual([...run.passed].sort(), [...CLEAN].sort(), describeRun(run));
+      assert.deepEqual(run.pending, ['skipped: never runs'], describeRun(run));
+    });
+
+    it('counts failures once; the exit code is the number of leaking tests', () => {
+      assert.deepEqual(run.totals, { passing: 4, failing: 3, pending: 1 }, describeRun(run));
+      assert.equal(run.code, 3, describeRun(run));
+    });
+
+    it('reports kind and creation line from file:// ESM stacks', () => {
+      assert.match(
+        failureDetail(run, 'leaky: socket left open'),
+        /1 socket\.[\s\S]*Created at test\/network\.spec\.mjs:21:24/,
+      );
+      assert.match(
+        failureDetail(run, 'leaky: worker never terminated'),
+        /1 worker\.[\s\S]*network\.spec\.mjs:33:20/,
+      );
+      assert.match(
+        failureDetail(run, 'leaky: interval started after this.timeout()'),
+        /1 interval\.[\s\S]*Created at test\/timing\.spec\.js:8:5/,
+      );
+    });
+
+    it('keeps the server-side socket of a leaky connection on the file, closed by after()', () => {
+      assert.doesNotMatch(run.stdout, /module scope and before\/after hooks/, describeRun(run));
+    });
+
+    it('prints one summary line, adding up every worker', () => {
+      const lines = run.stderr.split('\n').filter((line) => line.startsWith('loose-ends:'));
+      assert.deepEqual(
+        lines,
+        ['loose-ends: 3 of 8 tests left 3 async tasks running (1 socket, 1 worker, 1 interval).'],
+        describeRun(run),
+      );
+    });
+  });
+}

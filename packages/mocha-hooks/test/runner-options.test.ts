@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { utimesSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
+
+const project = path.join(FIXTURES, 'cjs');
+const plain = (...specs: string[]) => ['--no-config', '--require', '@loose-ends/mocha-hooks', ...specs];
+
+describe('Mocha options and run modes', () => {
+  it('a clean suite exits on its own without --exit, and says it checked', async () => {
+    const run = await runMocha(project, plain('extra/clean.spec.cjs'), { timeoutMs: 30_000 });
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.totals.passing, 3, describeRun(run));
+    assert.match(run.stderr, /loose-ends: no async work left running \(3 tests checked\)\./);
+  });
+
+  it('--bail stops after the first leaking test', async () => {
+    const run = await runMocha(project, [...plain('test/tests.spec.cjs'), '--bail', '--exit']);
+    assert.deepEqual(run.failed, ['leaky: forgets clearInterval'], describeRun(run));
+    assert.equal(run.totals.failing, 1, describeRun(run));
+    assert.equal(run.code, 1, describeRun(run));
+    assert.ok(!run.passed.includes('clean: closes its server'), 'tests after the bail still ran');
+  });
+
+  it('.only runs and checks only the selected test', async () => {
+    const run = await runMocha(project, [...plain('extra/only.spec.cjs'), '--exit']);
+    assert.deepEqual(run.failed, ['leaky: the only test that runs'], describeRun(run));
+    assert.deepEqual(run.passed, [], describeRun(run));
+    assert.equal(run.code, 1, describeRun(run));
+  });
+
+  it('--watch reports on every run', async () => {
+    const spec = path.join(project, 'extra/leaky.spec.cjs');
+    let touched = false;
+    const run = await runMocha(
+      project,
+      [...plain('extra/leaky.spec.cjs'), '--watch', '--watch-files', 'extra/leaky.spec.cjs'],
+      {
+        timeoutMs: 30_000,
+        onOutput: (output) => {
+          if (!touched && /waiting for changes/.test(output)) {
+            touched = true;
+            const now = new Date();
+            utimesSync(spec, now, now);
+          }
+        },
+        until: /(loose-ends: 1 of 2 tests[\s\S]*){2}waiting for changes/,
+      },
+    );
+    const summaries = run.stderr.match(
+      /loose-ends: 1 of 2 tests left 1 async task running \(1 interval\)\./g,
+    );
+    assert.equal(summaries?.length, 2, describeRun(run));
+    assert.equal(run.stdout.match(/1\) leaky: forgets clearInterval/g)?.length, 2, describeRun(run));
+    assert.doesNotMatch(run.stdout, /✔ leaky/, describeRun(run));
+  });
+
+  it('LOOSE_ENDS_MODE=warn prints the report and fails nothing', async () => {
+    const run = await runMocha(project, [...plain('extra/leaky.spec.cjs'), '--exit'], {
+      env: { LOOSE_ENDS_MODE: 'warn' },
+    });
+    assert.equal(run.code, 0, describeRun(run));
+    assert.equal(run.totals.passing, 2, describeRun(run));
+    assert.match(
+      run.stderr,
+      /\[loose-ends\] warning: Test "one leak > leaky: forgets clearInterval" left 1 async task/,
+    );
+    assert.match(run.stderr, /Created at extra\/leaky\.spec\.cjs:3:5/);
+  });
+
+  it('LOOSE_ENDS_MODE=off checks nothing', async () => {
+    const run = await runMocha(project, [...plain('extra/leaky.spec.cjs'), '--exit'], {
+      env: { LOOSE_ENDS_MODE: 'off' },
+    });
+    assert.equal(run.code, 0, describeRun(run));
+    assert.doesNotMatch(run.stderr, /loose-ends/);
+  });
+
+  it('a bad LOOSE_ENDS_MODE stops the run with a clear error', async () => {
+    const run = await runMocha(project, plain('extra/leaky.spec.cjs'), { env: { LOOSE_ENDS_MODE: 'loud' } });
+    assert.notEqual(run.code, 0, describeRun(run));
+    assert.match(run.stdout + run.stderr, /LOOSE_ENDS_MODE must be one of "fail", "warn", "off"; got "loud"/);
+    assert.equal(run.totals.passing, 0);
+  });
+
+  it('a bad option given to configure() names the option and the accepted values', async () => {
+    const run = await runMocha(project, [
+      '--no-config',
+      '--require',
+      './extra/bad-options.cjs',
+      'extra/leaky.spec.cjs',
+    ]);
+    assert.notEqual(run.code, 0, describeRun(run));
+    assert.match(
+      run.stdout + run.stderr,
+      /option "mode" in the configure\(\) options of @loose-ends\/mocha-hooks must be one of "fail", "warn", "off"; got "loud"/,
+    );
+  });
+
+  it('without the Runner patch, still fails the leaking test and says once why the display differs', async () => {
+    const run = await runMocha(project, [...plain('extra/leaky.spec.cjs'), '--exit'], {
+      env: { LOOSE_ENDS_MOCHA_PATCH: 'off' },
+    });
+    assert.equal(run.code, 1, describeRun(run));
+    assert.equal(run.totals.failing, 1, describeRun(run));
+    assert.deepEqual(run.failed, ['leaky: forgets clearInterval'], describeRun(run));
+    assert.match(failureDetail(run, 'leaky: forgets clearInterval'), /1 interval\./);
+    assert.equal(
+      run.stderr.match(/Could not intercept Mocha's reporter events/g)?.length,
+      1,
+      describeRun(run),
+    );
+  });
+});
