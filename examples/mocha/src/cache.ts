@@ -1,0 +1,26 @@
+/** A value loaded once, then refreshed in the background every `refreshMs`. */
+export class RefreshingCache<T> {
+  private value: T | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly load: () => Promise<T>,
+    private readonly refreshMs: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.value = await this.load();
+    this.timer = setInterval(async () => {
+      this.value = await this.load();
+    }, this.refreshMs);
+  }
+
+  get(): T {
+    if (this.value === undefined) throw new Error('cache not started');
+    return this.value;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
