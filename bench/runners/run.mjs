@@ -128,16 +128,38 @@ function adapterReady(adapter) {
   return existsSync(join(repoDir, 'packages', adapter, 'dist', 'index.js'));
 }
 
+const TIMES_MARKER = '__loose_ends_bench_times__';
+
+/**
+ * Runs one runner process and returns its wall time and the CPU time (user + system) of the whole
+ * process tree, workers included: bash's `times` reports what its reaped children used.
+ */
 function runOnce(variant, dir) {
   const started = performance.now();
-  const child = spawnSync(process.execPath, variant.argv, {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-    env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
-  });
+  const child = spawnSync(
+    'bash',
+    [
+      '-c',
+      `"$@"; status=$?; echo ${TIMES_MARKER}; times; exit $status`,
+      'bash',
+      process.execPath,
+      ...variant.argv,
+    ],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
+    },
+  );
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, status: child.status, output: `${child.stdout}\n${child.stderr}` };
+  const [output, times = ''] = child.stdout.split(`${TIMES_MARKER}\n`);
+  const childTimes = times.trim().split('\n').at(-1) ?? '';
+  const cpu = [...childTimes.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (sum, [, m, sec]) => sum + Number(m) * 60 + Number(sec),
+    0,
+  );
+  return { seconds, cpu, status: child.status, output: `${output}\n${child.stderr}` };
 }
 
 /**
@@ -182,10 +204,10 @@ for (const runner of runners) {
         continue;
       }
       if (variant.name === 'loose-ends' && canaryProblem) {
-        variants.push({ ...variant, seconds: [], failure: `not detecting leaks: ${canaryProblem}` });
+        variants.push({ ...variant, seconds: [], cpu: [], failure: `not detecting leaks: ${canaryProblem}` });
         continue;
       }
-      variants.push({ ...variant, seconds: [], failure: undefined });
+      variants.push({ ...variant, seconds: [], cpu: [], failure: undefined });
     }
     console.error(`\n== ${version}, ${workload} suite: ${files} files × ${testsPerFile} tests, ${runs} runs`);
 
@@ -213,10 +235,11 @@ for (const runner of runners) {
           );
         } else {
           variant.seconds.push(result.seconds);
+          variant.cpu.push(result.cpu);
         }
       }
       console.error(
-        `   run ${run + 1}/${runs}: ${measured.map((v) => `${v.name} ${v.seconds.at(-1)?.toFixed(2) ?? '-'}s`).join(', ')}`,
+        `   run ${run + 1}/${runs}: ${measured.map((v) => `${v.name} ${v.seconds.at(-1)?.toFixed(2) ?? '-'}s (CPU ${v.cpu.at(-1)?.toFixed(2) ?? '-'}s)`).join(', ')}`,
       );
     }
     tables.push({ runner, version, workload, variants, notes });
@@ -227,44 +250,48 @@ const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown C
 const lines = [
   `## Cross-runner benchmark — ${startedAt.toISOString().slice(0, 10)}, Node ${process.versions.node}, ${machine}`,
   '',
-  `${files} files × ${testsPerFile} tests per suite; ${runs} measured runs per variant (after one warm-up), variants alternating; wall time of the whole runner process.`,
+  `${files} files × ${testsPerFile} tests per suite; ${runs} measured runs per variant (after one warm-up), variants alternating.`,
+  'Wall = elapsed time of the whole runner process; CPU = user + system time of the runner and all its workers (steadier on a shared machine). Ratios are of medians.',
   `realistic: each test awaits a 1 ms timer, a 10-step async chain, an fs.promises read and a local HTTP request (server per file). promise: each test awaits Promise.resolve ${promiseIterations} times.`,
   '',
-  '| runner | suite | variant | median | min–max | × baseline | × floor |',
-  '|---|---|---|---|---|---|---|',
+  '| runner | suite | variant | wall median (min–max) | wall × baseline | CPU median (min–max) | CPU × baseline | CPU × floor |',
+  '|---|---|---|---|---|---|---|---|',
 ];
 const verdicts = [];
 for (const { version, workload, variants, notes } of tables) {
-  const med = (name) => {
+  const med = (name, clock) => {
     const variant = variants.find((v) => v.name === name && !v.failure);
-    return variant ? median(variant.seconds) : undefined;
+    return variant ? median(variant[clock]) : undefined;
   };
-  const base = med('baseline');
-  const floor = med('floor');
+  const base = { seconds: med('baseline', 'seconds'), cpu: med('baseline', 'cpu') };
+  const floor = { seconds: med('floor', 'seconds'), cpu: med('floor', 'cpu') };
   for (const variant of variants) {
     if (variant.failure) {
-      lines.push(`| ${version} | ${workload} | ${variant.label} | failed: ${variant.failure} | | | |`);
+      lines.push(`| ${version} | ${workload} | ${variant.label} | failed: ${variant.failure} | | | | |`);
       continue;
     }
-    const m = median(variant.seconds);
-    const range = `${Math.min(...variant.seconds).toFixed(2)}–${Math.max(...variant.seconds).toFixed(2)} s`;
+    const cell = (clock) =>
+      `${median(variant[clock]).toFixed(2)} s (${Math.min(...variant[clock]).toFixed(2)}–${Math.max(...variant[clock]).toFixed(2)})`;
+    const wall = median(variant.seconds);
+    const cpu = median(variant.cpu);
     lines.push(
-      `| ${version} | ${workload} | ${variant.label} | ${m.toFixed(2)} s | ${range} | ${ratio(m, base)} | ${ratio(m, floor)} |`,
+      `| ${version} | ${workload} | ${variant.label} | ${cell('seconds')} | ${ratio(wall, base.seconds)} | ${cell('cpu')} | ${ratio(cpu, base.cpu)} | ${ratio(cpu, floor.cpu)} |`,
     );
   }
-  for (const note of notes) lines.push(`| ${version} | ${workload} | ${note} | | | | |`);
-  const ours = med('loose-ends');
-  if (ours !== undefined) {
-    if (workload === 'realistic' && base !== undefined) {
-      verdicts.push(
-        `${version}, realistic: loose-ends ${ratio(ours, base)} baseline (target ≤ 1.05×: ${ours / base <= 1.05 ? 'met' : 'MISSED'}).`,
-      );
-    }
-    if (workload === 'promise' && floor !== undefined) {
-      verdicts.push(
-        `${version}, promise-heavy: loose-ends ${ratio(ours, floor)} the floor (target ≤ 1.15×: ${ours / floor <= 1.15 ? 'met' : 'MISSED'}).`,
-      );
-    }
+  for (const note of notes) lines.push(`| ${version} | ${workload} | ${note} | | | | | |`);
+  const ours = { seconds: med('loose-ends', 'seconds'), cpu: med('loose-ends', 'cpu') };
+  if (ours.cpu === undefined) continue;
+  if (workload === 'realistic' && base.cpu !== undefined) {
+    const met = ours.seconds / base.seconds <= 1.05 && ours.cpu / base.cpu <= 1.05;
+    verdicts.push(
+      `${version}, realistic: loose-ends ${ratio(ours.seconds, base.seconds)} baseline wall, ${ratio(ours.cpu, base.cpu)} CPU (target ≤ 1.05×: ${met ? 'met' : 'MISSED'}).`,
+    );
+  }
+  if (workload === 'promise' && floor.cpu !== undefined) {
+    const met = ours.seconds / floor.seconds <= 1.15 && ours.cpu / floor.cpu <= 1.15;
+    verdicts.push(
+      `${version}, promise-heavy: loose-ends ${ratio(ours.seconds, floor.seconds)} the floor wall, ${ratio(ours.cpu, floor.cpu)} CPU (target ≤ 1.15×: ${met ? 'met' : 'MISSED'}).`,
+    );
   }
 }
 lines.push('', ...verdicts.map((verdict) => `- ${verdict}`));
