@@ -1,7 +1,7 @@
 import { describe, explain, isRefed, kindOf, listenStackOf } from './classify.js';
 import type { Entry } from './hook.js';
 import type { ResourceKind } from './resource-types.js';
-import type { SourceLocation } from './stack.js';
+import type { CleanStack, SourceLocation } from './stack.js';
 import { cleanStack, formatLocation } from './stack.js';
 
 /** One leftover resource, as reported: plain data, safe to serialise. */
@@ -34,21 +34,25 @@ export interface LeakRecord {
 
 const MAX_ANCESTRY = 32;
 
+function creationStack(entry: Entry, stackDepth: number): CleanStack {
+  const own = cleanStack(entry.stackHolder.stack, stackDepth);
+  // A server's handle is created a tick after the user's listen() call; that call was recorded.
+  if (own.location !== undefined || !entry.type.endsWith('SERVERWRAP')) return own;
+  return cleanStack(listenStackOf(entry)?.stack, stackDepth);
+}
+
 export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRecord {
   const kind = kindOf(entry);
   const { still, hint } = explain(kind);
-  let stack = cleanStack(entry.stackHolder.stack, stackDepth);
-  if (stack.location === undefined && kind === 'server') {
-    stack = cleanStack(listenStackOf(entry)?.stack, stackDepth);
-  }
-  // Created in a callback with no user frame (e.g. `listen()` on a host name completes after a DNS
-  // lookup): borrow the stack of the nearest ancestor that has one.
+  let stack = creationStack(entry, stackDepth);
+  // Created in a callback with no user frame (a socket accepted by a server, a handle created after
+  // a DNS lookup): borrow the stack of the nearest ancestor that has one.
   for (
     let parent = entry.parent;
     stack.location === undefined && parent !== undefined;
     parent = parent.parent
   ) {
-    const borrowed = cleanStack(parent.stackHolder.stack, stackDepth);
+    const borrowed = creationStack(parent, stackDepth);
     if (borrowed.location !== undefined) stack = borrowed;
   }
   const ancestry: number[] = [];

@@ -88,6 +88,26 @@ describe('attribution follows causality, not timing', () => {
     assert.deepEqual(kinds(resultA), ['server']);
   });
 
+  test('an accepted socket borrows the creation line of the listen() call', async () => {
+    const engine = getEngine();
+    const a = engine.createContext({ title: 'A' });
+    const server = await engine.run(a, async () => {
+      const s = net.createServer();
+      await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+      return s;
+    });
+    const { port } = server.address() as net.AddressInfo;
+    const client = engine.runOutside(() => net.connect(port, '127.0.0.1'));
+    await Promise.all([once(client, 'connect'), once(server, 'connection')]);
+    const result = await engine.check(a, options);
+    client.destroy();
+    await new Promise((resolve) => server.close(resolve));
+    assert.deepEqual(kinds(result), ['server', 'socket']);
+    const socket = result.leaks.find((leak) => leak.kind === 'socket')!;
+    assert.match(socket.where!, /attribution\.test\.ts:\d+:\d+/);
+    assert.match(result.error!.message, /1\. net\.Server listening[\s\S]*\n {4}1\.1\. socket 127\.0\.0\.1/);
+  });
+
   test("the runner's work after a callback-style done() is not blamed on the test", async () => {
     const engine = getEngine();
     const ctx = engine.createContext({ title: 'done-style' });
