@@ -5,13 +5,27 @@ import { reportInternalError } from './internal-error.js';
 import { patchNodeForObservability } from './patches.js';
 import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
 
-/** One async resource created under a context. Holds the resource weakly so GC can still collect it. */
+/**
+ * A plain strong reference with WeakRef's shape. WeakRefs cost the garbage collector work on every
+ * cycle; timers and handles stay reachable while they are alive anyway, so only resources whose
+ * liveness depends on GC (promises, user AsyncResources, message ports) are held weakly.
+ */
+class StrongRef<T extends object> {
+  constructor(private readonly target: T) {}
+  deref(): T {
+    return this.target;
+  }
+}
+
+const WEAKLY_HELD_TYPES: ReadonlySet<string> = new Set(['PROMISE', 'MESSAGEPORT']);
+
+/** One async resource created under a context. */
 export interface Entry {
   readonly asyncId: number;
   readonly type: string;
   readonly ctx: LeakContext;
   readonly phase: string;
-  readonly resource: WeakRef<object>;
+  readonly resource: WeakRef<object> | StrongRef<object>;
   /** The nearest tracked resource whose callback created this one. */
   readonly parent: Entry | undefined;
   readonly createdAt: number;
@@ -30,7 +44,11 @@ export interface HookSettings {
 }
 
 const INTERNAL_FRAMES_ABOVE_USER = 8;
-const FIRST_SWEEP_AT = 4096;
+/**
+ * Dead entries are dropped in batches. Early and often: an entry that survives a few scavenges is
+ * promoted to the old generation with its captured stack, which made GC the largest cost on I/O.
+ */
+const FIRST_SWEEP_AT = 256;
 
 /**
  * The async_hooks wiring: one instance per thread (see registry.ts).
@@ -113,7 +131,7 @@ export class ResourceHook {
         type,
         ctx,
         phase,
-        resource: new WeakRef(resource),
+        resource: custom || WEAKLY_HELD_TYPES.has(type) ? new WeakRef(resource) : new StrongRef(resource),
         parent,
         createdAt: performance.now(),
         stackHolder: this.captureStack(),
