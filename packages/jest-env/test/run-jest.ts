@@ -32,6 +32,12 @@ export interface JestRun {
 
 export const fixturesDirectory = path.join(import.meta.dirname, 'fixtures');
 
+/** The `jest` bin of the Jest a fixture (or a directory inside one) resolves. */
+export function jestBinFor(cwd: string): string {
+  const jestPackage = createRequire(path.join(cwd, 'package.json')).resolve('jest/package.json');
+  return path.join(path.dirname(jestPackage), 'bin/jest.js');
+}
+
 /**
  * Runs the fixture's own Jest (the version its package.json pins) on the Node running this test,
  * with the JSON reporter written next to the normal output, and returns both.
@@ -42,8 +48,7 @@ export function runJest(
   env: Record<string, string> = {},
 ): JestRun {
   const cwd = path.isAbsolute(fixture) ? fixture : path.join(fixturesDirectory, fixture);
-  const jestPackage = createRequire(path.join(cwd, 'package.json')).resolve('jest/package.json');
-  const jestBin = path.join(path.dirname(jestPackage), 'bin/jest.js');
+  const jestBin = jestBinFor(cwd);
   const outDir = mkdtempSync(path.join(tmpdir(), 'loose-ends-jest-e2e-'));
   const outputFile = path.join(outDir, 'results.json');
   try {
@@ -65,29 +70,38 @@ export function runJest(
     } catch {
       // No JSON (e.g. a config error before any file ran): callers assert on `output`.
     }
-    const tests = new Map(
-      files.flatMap((file) => file.assertionResults.map((test) => [test.title, test] as const)),
-    );
-    return {
-      status: child.status,
-      output: child.error === undefined ? output : `${output}\n${child.error.message}`,
+    return jestRunOf(
+      child.status,
+      child.error === undefined ? output : `${output}\n${child.error.message}`,
       files,
-      tests,
-      file(name) {
-        const found = files.find((file) => file.name.endsWith(name));
-        if (found === undefined)
-          throw new Error(`no result for ${name}; files: ${files.map((f) => f.name).join(', ')}\n${output}`);
-        return found;
-      },
-      test(title) {
-        const found = tests.get(title);
-        if (found === undefined) throw new Error(`no result for test "${title}"\n${output}`);
-        return found;
-      },
-    };
+    );
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+/** A run's exit status, output and JSON results, with lookups that explain what is missing. */
+export function jestRunOf(status: number | null, output: string, files: FileResult[]): JestRun {
+  const tests = new Map(
+    files.flatMap((file) => file.assertionResults.map((test) => [test.title, test] as const)),
+  );
+  return {
+    status,
+    output,
+    files,
+    tests,
+    file(name) {
+      const found = files.find((file) => file.name.endsWith(name));
+      if (found === undefined)
+        throw new Error(`no result for ${name}; files: ${files.map((f) => f.name).join(', ')}\n${output}`);
+      return found;
+    },
+    test(title) {
+      const found = tests.get(title);
+      if (found === undefined) throw new Error(`no result for test "${title}"\n${output}`);
+      return found;
+    },
+  };
 }
 
 /** `tests/timers.test.js:27`: the line of the fixture holding `// marker:<name>`. */
