@@ -2,9 +2,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LooseEndsOptions } from '@loose-ends/core';
 import { resolveOptions } from '@loose-ends/core';
+import type { SourceMap } from 'magic-string';
+import MagicString from 'magic-string';
 import type { Plugin } from 'vitest/config';
 import { LooseEndsReporter } from './reporter.js';
-import { ALLOW_LEAKS_TAG, encodeOptions, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
+import { ALLOW_LEAKS_TAG, encodeOptions, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
 
 /** The setup module next to this file in `dist/`; Vitest loads it in every worker. */
 const SETUP_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'setup.js');
@@ -37,7 +39,8 @@ export function hasAroundEach(version: string): boolean {
  * typo fails the run at once with the option's name and the accepted values.
  */
 export function looseEnds(options: LooseEndsOptions = {}): Plugin {
-  resolveOptions(options, OPTIONS_SOURCE);
+  const resolved = resolveOptions(options, OPTIONS_SOURCE);
+  const projects = new Set<ProjectLike>();
   const encoded = encodeOptions(options);
   return {
     name: 'loose-ends',
@@ -61,7 +64,7 @@ export function looseEnds(options: LooseEndsOptions = {}): Plugin {
       }
     },
     // Vitest ≥ 3.1 calls this once per project, before it builds the reporters.
-    configureVitest({ vitest }: { vitest: VitestLike }) {
+    configureVitest({ vitest, project }: { vitest: VitestLike; project: ProjectLike }) {
       if (!hasAroundEach(vitest.version)) {
         warnOnce(vitest, `Vitest ${vitest.version} has no aroundEach`);
         return;
@@ -70,6 +73,14 @@ export function looseEnds(options: LooseEndsOptions = {}): Plugin {
       if (!reporters.some((reporter) => reporter instanceof LooseEndsReporter)) {
         reporters.push(new LooseEndsReporter());
       }
+      if (resolved.mode !== 'off') projects.add(project);
+    },
+    transform: {
+      order: 'post',
+      handler(code: string, id: string) {
+        if (!isTestModule(projects, id, code)) return undefined;
+        return withFileScopeEntry(code, id);
+      },
     },
   } as Plugin;
 }
@@ -84,4 +95,35 @@ function warnOnce(vitest: VitestLike, reason: string): void {
       'and its hooks under the test. Tests will run, but leftover async work is not checked. ' +
       'Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.',
   );
+}
+
+/** The part of Vitest's `TestProject` the plugin uses to tell test files from the modules they import. */
+interface ProjectLike {
+  matchesTestGlob(moduleId: string, source?: () => string): boolean;
+}
+
+function isTestModule(projects: ReadonlySet<ProjectLike>, id: string, code: string): boolean {
+  if (projects.size === 0 || id.includes('?') || id.startsWith('\0')) return false;
+  // In-source tests (`includeSource`) are application modules other files import: leave them alone.
+  if (code.includes('import.meta.vitest')) return false;
+  for (const project of projects) {
+    if (project.matchesTestGlob(id, () => code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Prepends, on the file's first line (so every other line keeps its number), the call that makes
+ * the rest of the module body the file's: `await null` first, so the call runs in the module's own
+ * continuation and its context ends with the module body instead of leaking into the runner that
+ * called it (the body runs in an async function; imports, hoisted above it, already await).
+ */
+function withFileScopeEntry(code: string, id: string): { code: string; map: SourceMap } {
+  const s = new MagicString(code);
+  const call = `await null;globalThis[Symbol.for(${JSON.stringify(FILE_SCOPE_KEY)})]?.(${JSON.stringify(id)});`;
+  // After a hashbang, which must stay first: at the start of line 2, still without a new line.
+  const start = code.startsWith('#!') ? code.indexOf('\n') + 1 : 0;
+  if (start > 0) s.appendLeft(start, call);
+  else s.prepend(call);
+  return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: id, includeContent: true }) };
 }

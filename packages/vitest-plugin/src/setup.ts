@@ -20,7 +20,7 @@ import {
 } from '@loose-ends/core';
 import * as vitest from 'vitest';
 import type { LooseEndsTaskMeta } from './meta.js';
-import { decodeOptions, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
+import { decodeOptions, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
 
 type Vitest = typeof vitest;
 interface TaskLike {
@@ -98,6 +98,20 @@ function install(
     verdict(result);
   });
 
+  // Vitest evaluates this module once per test file, right before that file: one file context each.
+  let fileCtx: LeakContext | undefined;
+  const fileContextOf = (filepath: string): LeakContext => {
+    fileCtx ??= fileContext(filepath);
+    return fileCtx;
+  };
+
+  // Called by the statement the plugin prepends to the test file, after the file's imports and one
+  // `await`: from there on the module body (and only it: it runs in its own async function) is the file's.
+  (globalThis as Record<symbol, unknown>)[Symbol.for(FILE_SCOPE_KEY)] = (filepath: unknown) => {
+    if (typeof filepath !== 'string' || engine.currentScope() !== undefined) return;
+    engine.enter(fileContextOf(filepath), 'module scope');
+  };
+
   // A plain function reading `arguments`: Vitest parses the parameter list for fixtures, and the
   // suite is the 2nd argument in some versions and the 3rd (after fixtures) in others.
   aroundSuite?.(async function aroundFile(runSuite: () => Promise<void>) {
@@ -107,7 +121,7 @@ function install(
       await runSuite();
       return;
     }
-    const ctx = fileContext(file.filepath);
+    const ctx = fileContextOf(file.filepath);
     await engine.run(ctx, runSuite, 'beforeAll/afterAll hooks');
     const result = await engine.check(ctx, checkOptions);
     if (result.leaks.length > 0) file.meta.looseEnds = tally(result);

@@ -45,3 +45,9 @@ export function decodeOptions(value: unknown): unknown {
 function isEncodedRegExp(value: unknown): value is EncodedRegExp {
   return typeof value === 'object' && value !== null && typeof (value as EncodedRegExp).$regexp === 'string';
 }
+
+/**
+ * `globalThis[Symbol.for(FILE_SCOPE_KEY)](file)`: the setup module's entry into a test file's
+ * context, called by the line the plugin prepends to each test file.
+ */
+export const FILE_SCOPE_KEY = 'loose-ends.vitest.enterFileScope';

@@ -28,6 +28,11 @@ const LEAKY: Record<string, { file: string; label: string; marker: string }> = {
     label: '1 interval',
     marker: 'concurrent',
   },
+  'leaky test in a file with module-scope work': {
+    file: 'test/module-scope.test.js',
+    label: '1 interval',
+    marker: 'module-file-test',
+  },
 };
 
 describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.versions.node})`, () => {
@@ -59,6 +64,8 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
       'clean: fake timers left installed do not hang the check',
       'clean: a retried test is judged on its last attempt',
       'clean: repeats are each checked',
+      'clean: uses the module-scope server',
+      'clean: module-scope poller stopped in afterAll',
     ]) {
       assert.ok(passed.includes(title), `"${title}" should pass\n${describeRun(run)}`);
     }
@@ -110,10 +117,36 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
     assert.doesNotMatch(other?.message ?? '', /module scope/, 'leaks.test.js leaks nothing at file scope');
   });
 
+  test("work started by a test file's module body and still alive after afterAll is reported for the file", () => {
+    const file = run.files.find((f) => f.name.endsWith('module-scope.test.js'));
+    assert.ok(file, describeRun(run));
+    assert.equal(file.status, 'failed', describeRun(run));
+    assert.match(
+      file.message,
+      /The module scope and before-all hooks of test\/module-scope\.test\.js left 1 async task running: 1 interval/,
+    );
+    const where = markerLine(FIXTURE, 'test/module-scope.test.js', 'module-body');
+    assert.ok(
+      file.message.includes(`Created in the module scope at ${where}:1`),
+      `${where} expected in:\n${file.message}`,
+    );
+    // The server it started at module scope (after a top-level await) and closed in afterAll is not reported.
+    assert.doesNotMatch(file.message, /server/);
+    // Vitest's code frame is drawn at that line of the test file.
+    assert.match(run.output, new RegExp(`❯ ${where.replace(/[.]/g, '\\.')}:1\\n`), describeRun(run));
+  });
+
+  test('module-scope work stopped in afterAll is clean, also in a file without imports', () => {
+    const file = run.files.find((f) => f.name.endsWith('module-clean.test.js'));
+    assert.ok(file, describeRun(run));
+    assert.equal(file.status, 'passed', `${file.message}\n${describeRun(run)}`);
+    assert.doesNotMatch(run.output, /module-clean\.test\.js left/, describeRun(run));
+  });
+
   test('one summary line ends the run, with counts by kind', () => {
     assert.match(
       run.stdout,
-      /loose-ends: 10 of 25 tests left 11 async tasks running \(5 intervals, 2 sockets, 2 timeouts, 1 server, 1 child process\)\./,
+      /loose-ends: 12 of 29 tests left 13 async tasks running \(7 intervals, 2 sockets, 2 timeouts, 1 server, 1 child process\)\./,
       describeRun(run),
     );
   });

@@ -22,9 +22,24 @@ function assertVerdicts(run: VitestRun): void {
   assert.doesNotMatch(own, /AsyncLeakError/, 'a test that already failed is not also blamed for leftovers');
   assert.equal(run.tests.get('alpha clean')?.status, 'passed');
   assert.equal(run.tests.get('beta clean')?.status, 'passed');
+  assertModuleScopeLeak(run);
 }
 
-const SUMMARY = 'loose-ends: 2 of 4 tests left 2 async tasks running (1 interval, 1 server).';
+/** beta's module body starts an interval it never stops: reported for beta, never for alpha. */
+function assertModuleScopeLeak(run: VitestRun): void {
+  const beta = run.files.find((f) => f.name.endsWith('beta.test.js'));
+  assert.match(
+    beta?.message ?? '',
+    /The module scope and before-all hooks of test\/beta\.test\.js left 1 async task running: 1 interval/,
+    describeRun(run),
+  );
+  const where = markerLine(FIXTURE, 'test/beta.test.js', 'module-beta');
+  assert.ok(beta?.message.includes(`Created in the module scope at ${where}:1`), beta?.message);
+  const alpha = run.files.find((f) => f.name.endsWith('alpha.test.js'));
+  assert.doesNotMatch(alpha?.message ?? '', /module scope/, describeRun(run));
+}
+
+const SUMMARY = 'loose-ends: 3 of 5 tests left 3 async tasks running (2 intervals, 1 server).';
 
 describe(`pools, isolation and Vitest's own leak detection (${VITEST_PACKAGE}, Node ${process.versions.node})`, () => {
   for (const args of [
@@ -59,6 +74,10 @@ describe('options', () => {
       /\[loose-ends\] Test "alpha leaky interval" left 1 async task running: 1 interval/,
     );
     assert.match(run.output, /\[loose-ends\] Test "beta leaky server" left 1 async task running: 1 server/);
+    assert.match(
+      run.output,
+      /\[loose-ends\] The module scope and before-all hooks of test\/beta\.test\.js left 1 async task running: 1 interval/,
+    );
   });
 
   test('LOOSE_ENDS_MODE=off skips detection', () => {
@@ -72,6 +91,8 @@ describe('options', () => {
     assert.equal(run.status, 1, describeRun(run));
     // ignoreTypes: ['server'] in provide: the server leak is not reported.
     assert.deepEqual(failedTests(run), ['alpha leaky interval', ASSERTION_FAILURE].sort(), describeRun(run));
+    // Module scope needs the plugin's transform: without it, beta's module-scope interval goes unseen.
+    assert.doesNotMatch(run.output, /module scope/, describeRun(run));
   });
 
   test('a bad option stops the run with the option, where it lives and the accepted values', () => {
