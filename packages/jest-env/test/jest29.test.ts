@@ -40,10 +40,22 @@ describe('Jest 29 smoke', () => {
     assert.ok(file.message.includes(`Created in the beforeAll hook at ${at('29-beforeAll')}:`), file.message);
   });
 
+  test("Jest 29's own jsdom environment, wrapped with withLooseEnds", () => {
+    assert.equal(run.test('Jest 29 jsdom: runs in jest-environment-jsdom 29').status, 'passed', run.output);
+    const result = run.test('Jest 29 jsdom: window interval never cleared fails');
+    assert.equal(result.status, 'failed', run.output);
+    const message = result.failureMessages.join('\n');
+    // jsdom implements window timers with Node timeouts it reschedules.
+    assert.match(message, /1 timeout/);
+    const where = markerLine('jest29/tests/dom.test.js', '29-dom-interval');
+    assert.ok(message.includes(`Created at ${where}:`), message);
+    assert.equal(run.test('Jest 29 jsdom: cleared window interval passes').status, 'passed');
+  });
+
   test('the reporter prints the summary line', () => {
     assert.match(
       run.output,
-      /^loose-ends: 4 of 6 tests left 4 async tasks running \(3 intervals, 1 server\)\.$/m,
+      /^loose-ends: 5 of 9 tests left 5 async tasks running \(3 intervals, 1 timeout, 1 server\)\.$/m,
     );
   });
 });
