@@ -1,9 +1,11 @@
 import type { AsyncHook } from 'node:async_hooks';
-import { AsyncLocalStorage, AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
+import { AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
 import type { LeakContext, Scope } from './context.js';
 import { reportInternalError } from './internal-error.js';
 import { patchNodeForObservability } from './patches.js';
 import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
+import type { ScopeStorage } from './scope-storage.js';
+import { carryScope, createScopeStorage } from './scope-storage.js';
 
 /**
  * A plain strong reference with WeakRef's shape. WeakRefs cost the garbage collector work on every
@@ -59,7 +61,8 @@ const FIRST_SWEEP_AT = 256;
  * does async work.
  */
 export class ResourceHook {
-  readonly storage = new AsyncLocalStorage<Scope>();
+  readonly storage: ScopeStorage = createScopeStorage();
+  private readonly carriesScope = this.storage.propagatedByHook;
   readonly settings: HookSettings = { trackPromises: false, stackDepth: 10 };
   /** Tracked resources by asyncId; used to find the owner of a resource created with no store. */
   private readonly entries = new Map<number, Entry>();
@@ -93,6 +96,7 @@ export class ResourceHook {
 
   private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     // Hot path: runs for every promise in the user's suite. Return before allocating anything.
+    const carried = this.carriesScope ? carryScope(resource) : undefined;
     let parentOnly = false;
     let custom = false;
     if (type === 'PROMISE') {
@@ -103,7 +107,7 @@ export class ResourceHook {
       else custom = true;
     }
     try {
-      const scope = this.storage.getStore();
+      const scope = this.carriesScope ? carried : this.storage.getStore();
       const trigger = this.entries.get(triggerAsyncId);
       let ctx: LeakContext | null;
       let phase: string;
