@@ -1,5 +1,5 @@
 import { isAlive, isRefed } from './classify.js';
-import type { ContextInit, LeakContext, Scope } from './context.js';
+import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 import { createContext, RUNNER_SCOPE } from './context.js';
 import type { Entry } from './hook.js';
 import { ResourceHook } from './hook.js';
@@ -19,6 +19,8 @@ export type CheckStatus = 'clean' | 'leaked' | 'allowed' | 'off' | 'unsupported'
 
 export interface CheckResult {
   readonly status: CheckStatus;
+  /** What was checked: a test, a file's module scope and before-all hooks, or a tracked task. */
+  readonly kind: ContextKind;
   /** Leaks to report. */
   readonly leaks: readonly LeakRecord[];
   /** Leaks the test allowed itself (`allowLeaks`); not reported. */
@@ -107,39 +109,41 @@ export class Engine {
    * test is judged clean.
    */
   async check(ctx: LeakContext, options: ResolvedOptions, render: RenderOptions = {}): Promise<CheckResult> {
-    if (options.mode === 'off') return result('off');
+    if (options.mode === 'off') return result(ctx, 'off');
     if (this.hook === undefined) {
       warnUnsupported(this.support.reason ?? 'unsupported runtime');
-      return result('unsupported');
+      return result(ctx, 'unsupported');
     }
     try {
       return await this.runOutside(async () => {
         const count = () => this.pendingEntries(ctx, options).length;
         let left = await settle(count, options.maxTurns);
         if (left > 0 && options.gc) left = await collectAndSettle(count);
-        if (left === 0) return result('clean');
+        if (left === 0) return result(ctx, 'clean');
         const found = this.pending(ctx, options);
         const leaks = found.filter((leak) => !ctx.allowances.some((allowance) => allowance.matches(leak)));
         const allowed = found.filter((leak) => !leaks.includes(leak));
-        if (leaks.length === 0) return result(allowed.length > 0 ? 'allowed' : 'clean', NOTHING, allowed);
+        if (leaks.length === 0)
+          return result(ctx, allowed.length > 0 ? 'allowed' : 'clean', NOTHING, allowed);
         const error = new AsyncLeakError(subjectOf(ctx), ctx.title, leaks, render);
-        return result('leaked', leaks, allowed, error, options.mode === 'fail');
+        return result(ctx, 'leaked', leaks, allowed, error, options.mode === 'fail');
       });
     } catch (error) {
       reportInternalError(error, `the check after "${ctx.title}"`);
-      return result('clean');
+      return result(ctx, 'clean');
     }
   }
 }
 
 function result(
+  ctx: LeakContext,
   status: CheckStatus,
   leaks: readonly LeakRecord[] = NOTHING,
   allowed: readonly LeakRecord[] = NOTHING,
   error?: AsyncLeakError,
   shouldFail = false,
 ): CheckResult {
-  return { status, leaks, allowed, error, shouldFail };
+  return { status, kind: ctx.kind, leaks, allowed, error, shouldFail };
 }
 
 function isReportable(entry: Entry, options: ResolvedOptions): boolean {

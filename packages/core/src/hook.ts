@@ -1,6 +1,6 @@
 import type { AsyncHook } from 'node:async_hooks';
 import { AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
-import type { LeakContext, Scope } from './context.js';
+import type { LeakContext } from './context.js';
 import { reportInternalError } from './internal-error.js';
 import { patchNodeForObservability } from './patches.js';
 import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';

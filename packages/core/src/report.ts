@@ -28,7 +28,7 @@ function plural(count: number, singular: string, pluralForm: string): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
-/** `2 intervals, 1 server`, most frequent first. */
+/** `2 intervals, 1 server`: most frequent first, ties in the order given. */
 export function countByKind(kinds: Iterable<ResourceKind>): string {
   const counts = new Map<ResourceKind, number>();
   for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);

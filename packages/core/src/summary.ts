@@ -1,24 +1,33 @@
 import type { CheckResult } from './engine.js';
 import { countByKind } from './report.js';
 import type { ResourceKind } from './resource-types.js';
+import { RESOURCE_KINDS } from './resource-types.js';
 
 /** Run-wide tally, plain data so adapters can pass it between worker processes as JSON. */
 export interface LeakSummary {
+  /** Tests checked (file-scope checks are not tests and are not counted here). */
   checked: number;
   leakyTests: number;
+  /** Test files whose module scope or before-all hooks left work running. */
+  leakyFiles: number;
   leaks: number;
   byKind: Partial<Record<ResourceKind, number>>;
 }
 
 export function emptySummary(): LeakSummary {
-  return { checked: 0, leakyTests: 0, leaks: 0, byKind: {} };
+  return { checked: 0, leakyTests: 0, leakyFiles: 0, leaks: 0, byKind: {} };
 }
 
-export function addToSummary(summary: LeakSummary, result: Pick<CheckResult, 'status' | 'leaks'>): void {
+export function addToSummary(
+  summary: LeakSummary,
+  result: Pick<CheckResult, 'status' | 'leaks'> & Partial<Pick<CheckResult, 'kind'>>,
+): void {
   if (result.status === 'off' || result.status === 'unsupported') return;
-  summary.checked += 1;
+  const isFile = result.kind === 'file';
+  if (!isFile) summary.checked += 1;
   if (result.leaks.length === 0) return;
-  summary.leakyTests += 1;
+  if (isFile) summary.leakyFiles += 1;
+  else summary.leakyTests += 1;
   summary.leaks += result.leaks.length;
   for (const leak of result.leaks) summary.byKind[leak.kind] = (summary.byKind[leak.kind] ?? 0) + 1;
 }
@@ -28,6 +37,7 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
   for (const summary of summaries) {
     total.checked += summary.checked;
     total.leakyTests += summary.leakyTests;
+    total.leakyFiles += summary.leakyFiles ?? 0;
     total.leaks += summary.leaks;
     for (const [kind, count] of Object.entries(summary.byKind) as [ResourceKind, number][]) {
       total.byKind[kind] = (total.byKind[kind] ?? 0) + count;
@@ -36,15 +46,24 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
   return total;
 }
 
-/** One line for the end of a run: `loose-ends: 3 of 120 tests left 5 async tasks running (2 intervals, …)`. */
+/**
+ * One line for the end of a run:
+ * `loose-ends: 3 of 120 tests and 1 test file left 5 async tasks running (2 intervals, …).`
+ */
 export function formatSummary(summary: LeakSummary): string {
   const tests = `${summary.checked} ${summary.checked === 1 ? 'test' : 'tests'}`;
-  if (summary.leakyTests === 0) return `loose-ends: no async work left running (${tests} checked).`;
+  const leakyFiles = summary.leakyFiles ?? 0;
+  if (summary.leakyTests === 0 && leakyFiles === 0)
+    return `loose-ends: no async work left running (${tests} checked).`;
+  // Tallies merged from several workers arrive in any order: list equal counts in a fixed order.
   const kinds = countByKind(
-    (Object.entries(summary.byKind) as [ResourceKind, number][]).flatMap(([kind, count]) =>
-      Array(count).fill(kind),
-    ),
+    RESOURCE_KINDS.flatMap((kind) => Array<ResourceKind>(summary.byKind[kind] ?? 0).fill(kind)),
   );
   const tasks = `${summary.leaks} async ${summary.leaks === 1 ? 'task' : 'tasks'}`;
-  return `loose-ends: ${summary.leakyTests} of ${tests} left ${tasks} running (${kinds}).`;
+  const files = `${leakyFiles} test ${leakyFiles === 1 ? 'file' : 'files'} (module scope or before-all hooks)`;
+  const who =
+    summary.leakyTests === 0
+      ? `${files}, none of the ${tests},`
+      : `${summary.leakyTests} of ${tests}${leakyFiles > 0 ? ` and ${files}` : ''}`;
+  return `loose-ends: ${who} left ${tasks} running (${kinds}).`;
 }

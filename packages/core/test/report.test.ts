@@ -182,5 +182,11 @@ describe('the report a developer acts on', () => {
       formatSummary(summary),
       'loose-ends: 1 of 2 tests left 3 async tasks running (2 intervals, 1 server).',
     );
+    addToSummary(summary, { status: 'leaked', kind: 'file', leaks: [{ kind: 'timeout' }] as never });
+    assert.equal(
+      formatSummary(summary),
+      'loose-ends: 1 of 2 tests and 1 test file (module scope or before-all hooks) left 4 async tasks running (2 intervals, 1 timeout, 1 server).',
+      'a leaking file is not counted as a test; kinds with equal counts keep a fixed order',
+    );
   });
 });

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LeakSummary } from '@loose-ends/core';
-import { formatSummary, mergeSummaries, RESOURCE_KINDS } from '@loose-ends/core';
+import { formatSummary, mergeSummaries } from '@loose-ends/core';
 import { loadFileSummaries, SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /**
@@ -30,7 +29,7 @@ export default class LooseEndsReporter {
   onRunComplete(): void {
     const directory = this.#directory;
     if (directory === undefined) return;
-    const summary = inKindOrder(mergeSummaries(loadFileSummaries(directory)));
+    const summary = mergeSummaries(loadFileSummaries(directory));
     rmSync(directory, { recursive: true, force: true });
     this.#directory = undefined;
     const hint =
@@ -43,16 +42,4 @@ export default class LooseEndsReporter {
   getLastError(): Error | undefined {
     return undefined;
   }
-}
-
-/**
- * Files finish (and their tallies are read) in no fixed order, and the line lists kinds with equal
- * counts in the order they were first added: list them in core's kind order, so a run prints the same line each time.
- */
-function inKindOrder(summary: LeakSummary): LeakSummary {
-  const byKind: LeakSummary['byKind'] = {};
-  for (const kind of RESOURCE_KINDS)
-    if (summary.byKind[kind] !== undefined) byKind[kind] = summary.byKind[kind];
-  // Kinds core does not list (none today) keep their place at the end rather than vanish.
-  return { ...summary, byKind: { ...byKind, ...summary.byKind } };
 }

@@ -55,7 +55,7 @@ describe('Jest 29 smoke', () => {
   test('the reporter prints the summary line', () => {
     assert.match(
       run.output,
-      /^loose-ends: 5 of 9 tests left 5 async tasks running \(3 intervals, 1 timeout, 1 server\)\.$/m,
+      /^loose-ends: 4 of 8 tests and 1 test file \(module scope or before-all hooks\) left 5 async tasks running \(3 intervals, 1 timeout, 1 server\)\.$/m,
     );
   });
 });

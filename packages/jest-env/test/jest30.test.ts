@@ -179,7 +179,7 @@ describe('Jest 30, two workers: every behaviour in one run', () => {
     // 33 checks: 31 tests, a retried attempt and the leaking file; 16 of them leaked.
     assert.equal(
       lines[0],
-      'loose-ends: 16 of 33 tests left 17 async tasks running (9 intervals, 4 timeouts, 2 servers, 1 socket, 1 child process).',
+      'loose-ends: 15 of 32 tests and 1 test file (module scope or before-all hooks) left 17 async tasks running (9 intervals, 4 timeouts, 2 servers, 1 socket, 1 child process).',
     );
   });
 });

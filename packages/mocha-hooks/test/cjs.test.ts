@@ -98,7 +98,7 @@ describe('Mocha 11, CommonJS specs, serial run', () => {
     assert.deepEqual(
       lines,
       [
-        'loose-ends: 7 of 15 tests left 8 async tasks running (5 intervals, 1 server, 1 timeout, 1 child process).',
+        'loose-ends: 6 of 14 tests and 1 test file (module scope or before-all hooks) left 8 async tasks running (5 intervals, 1 timeout, 1 server, 1 child process).',
       ],
       describeRun(run),
     );

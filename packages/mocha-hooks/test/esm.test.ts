@@ -59,7 +59,7 @@ for (const mode of ['serial', 'parallel'] as const) {
       const lines = run.stderr.split('\n').filter((line) => line.startsWith('loose-ends:'));
       assert.deepEqual(
         lines,
-        ['loose-ends: 3 of 8 tests left 3 async tasks running (1 socket, 1 worker, 1 interval).'],
+        ['loose-ends: 3 of 8 tests left 3 async tasks running (1 interval, 1 socket, 1 worker).'],
         describeRun(run),
       );
     });

@@ -37,7 +37,7 @@ for (const { fixture, label, parallel, skip } of [
         );
         assert.match(
           run.stderr,
-          /loose-ends: 2 of 5 tests left 2 async tasks running \(1 interval, 1 timeout\)\./,
+          /loose-ends: 2 of 5 tests left 2 async tasks running \(1 timeout, 1 interval\)\./,
         );
       });
     }
