@@ -1,6 +1,6 @@
-import type { AsyncHook } from 'node:async_hooks';
+import type { AsyncHook, HookCallbacks } from 'node:async_hooks';
 import { AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
-import type { LeakContext } from './context.js';
+import type { LeakContext, Scope } from './context.js';
 import { reportInternalError } from './internal-error.js';
 import { patchNodeForObservability } from './patches.js';
 import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
@@ -40,7 +40,6 @@ export interface Entry {
 }
 
 export interface HookSettings {
-  trackPromises: boolean;
   /** Frames kept after cleaning; capture takes a few more to leave room for Node's own. */
   stackDepth: number;
 }
@@ -63,16 +62,22 @@ const FIRST_SWEEP_AT = 256;
 export class ResourceHook {
   readonly storage: ScopeStorage = createScopeStorage();
   private readonly carriesScope = this.storage.propagatedByHook;
-  readonly settings: HookSettings = { trackPromises: false, stackDepth: 10 };
+  readonly settings: HookSettings = { stackDepth: 10 };
   /** Tracked resources by asyncId; used to find the owner of a resource created with no store. */
   private readonly entries = new Map<number, Entry>();
   private nextSweepAt = FIRST_SWEEP_AT;
   /** A child's stdio pipes are created right after its process handle, in the same callback. */
   private lastProcess: { entry: Entry; executionId: number } | undefined;
+  /**
+   * `trackPromises: false` (Node >= 24.14; ignored before) keeps promises from reaching the hook at
+   * all. Only possible when AsyncLocalStorage needs no hook: where the hook carries the scope, it
+   * must see every promise.
+   */
   private readonly hook = createHook({
     init: (asyncId, type, triggerAsyncId, resource) => this.init(asyncId, type, triggerAsyncId, resource),
-  });
-  /** Created only when promises are tracked: a `promiseResolve` hook costs every promise a callback. */
+    ...(this.carriesScope ? {} : { trackPromises: false }),
+  } as HookCallbacks);
+  /** Created only when promises are tracked (option `promises`): an init and a promiseResolve hook for them. */
   private promiseHook: AsyncHook | undefined;
 
   constructor(private readonly isAlive: (entry: Entry) => boolean) {
@@ -85,8 +90,13 @@ export class ResourceHook {
 
   trackPromises(): void {
     if (this.promiseHook !== undefined) return;
-    this.settings.trackPromises = true;
-    this.promiseHook = createHook({ promiseResolve: (asyncId) => this.promiseResolve(asyncId) }).enable();
+    this.promiseHook = createHook({
+      init: (asyncId, type, triggerAsyncId, resource) => {
+        if (type === 'PROMISE')
+          this.record(asyncId, type, triggerAsyncId, resource, this.storage.getStore(), false);
+      },
+      promiseResolve: (asyncId) => this.promiseResolve(asyncId),
+    }).enable();
   }
 
   disable(): void {
@@ -97,17 +107,31 @@ export class ResourceHook {
   private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     // Hot path: runs for every promise in the user's suite. Return before allocating anything.
     const carried = this.carriesScope ? carryScope(resource) : undefined;
-    let parentOnly = false;
+    if (type === 'PROMISE') return; // tracked, when asked for, by the promise hook
     let custom = false;
-    if (type === 'PROMISE') {
-      if (!this.settings.trackPromises) return;
-    } else if (!TRACKED_TYPES.has(type)) {
-      if (PARENT_ONLY_TYPES.has(type)) parentOnly = true;
-      else if (IGNORED_NODE_TYPES.has(type) || !(resource instanceof AsyncResource)) return;
-      else custom = true;
+    if (!TRACKED_TYPES.has(type) && !PARENT_ONLY_TYPES.has(type)) {
+      if (IGNORED_NODE_TYPES.has(type) || !(resource instanceof AsyncResource)) return;
+      custom = true;
     }
+    this.record(
+      asyncId,
+      type,
+      triggerAsyncId,
+      resource,
+      this.carriesScope ? carried : this.storage.getStore(),
+      custom,
+    );
+  }
+
+  private record(
+    asyncId: number,
+    type: string,
+    triggerAsyncId: number,
+    resource: object,
+    scope: Scope | undefined,
+    custom: boolean,
+  ): void {
     try {
-      const scope = this.carriesScope ? carried : this.storage.getStore();
       const trigger = this.entries.get(triggerAsyncId);
       let ctx: LeakContext | null;
       let phase: string;
@@ -139,7 +163,7 @@ export class ResourceHook {
         parent,
         createdAt: performance.now(),
         stackHolder: this.captureStack(),
-        parentOnly,
+        parentOnly: PARENT_ONLY_TYPES.has(type),
         custom,
         settled: false,
       };
