@@ -1,4 +1,4 @@
-import { isAlive, isRefed } from './classify.js';
+import { isAlive, isRefed, kindOf } from './classify.js';
 import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 import { createContext, RUNNER_SCOPE } from './context.js';
 import type { Entry } from './hook.js';
@@ -14,6 +14,7 @@ import { AsyncLeakError, subjectOf } from './report.js';
 import type { RuntimeSupport } from './runtime.js';
 import { detectRuntime, warnUnsupported } from './runtime.js';
 import { collectAndSettle, settle } from './settle.js';
+import { cleanStack } from './stack.js';
 
 export type CheckStatus = 'clean' | 'leaked' | 'allowed' | 'off' | 'unsupported';
 
@@ -90,17 +91,17 @@ export class Engine {
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
   }
 
-  /** Live, reportable resources of `ctx` right now, without waiting. */
+  /** Live, reportable, not ignored resources of `ctx` right now, without waiting. */
   pendingEntries(ctx: LeakContext, options: ResolvedOptions): Entry[] {
     if (this.hook === undefined) return [];
-    return this.hook.liveEntries(ctx).filter((entry) => isReportable(entry, options));
+    return this.hook
+      .liveEntries(ctx)
+      .filter((entry) => isReportable(entry, options) && !isIgnored(entry, options));
   }
 
   pending(ctx: LeakContext, options: ResolvedOptions): LeakRecord[] {
     const now = performance.now();
-    return this.pendingEntries(ctx, options)
-      .map((entry) => toRecord(entry, options.stackDepth, now))
-      .filter((record) => !isIgnored(record, options));
+    return this.pendingEntries(ctx, options).map((entry) => toRecord(entry, options.stackDepth, now));
   }
 
   /**
@@ -155,10 +156,33 @@ function isReportable(entry: Entry, options: ResolvedOptions): boolean {
   return options.reportUnref || isRefed(entry) !== false;
 }
 
-function isIgnored(record: LeakRecord, options: ResolvedOptions): boolean {
-  if (options.ignoreTypes.has(record.kind) || options.ignoreTypes.has(record.type)) return true;
+const cleanedStacks = new WeakMap<Entry, { depth: number; text: string }>();
+
+/** The creation stack as reported (cleaned, `stackDepth` frames), computed once per entry. */
+function reportedStack(entry: Entry, depth: number): string {
+  let cached = cleanedStacks.get(entry);
+  if (cached === undefined || cached.depth !== depth) {
+    cached = { depth, text: cleanStack(entry.stackHolder.stack, depth).frames.join('\n') };
+    cleanedStacks.set(entry, cached);
+  }
+  return cached.text;
+}
+
+/**
+ * Config-level ignores, applied before waiting: an ignored timer must not keep the check turning
+ * the event loop and collecting garbage after every test.
+ */
+function isIgnored(entry: Entry, options: ResolvedOptions): boolean {
+  if (
+    options.ignoreTypes.size > 0 &&
+    (options.ignoreTypes.has(entry.type) || options.ignoreTypes.has(kindOf(entry)))
+  ) {
+    return true;
+  }
+  if (options.ignoreStacks.length === 0) return false;
+  const stack = reportedStack(entry, options.stackDepth);
   return options.ignoreStacks.some((pattern) =>
-    typeof pattern === 'string' ? record.stack.includes(pattern) : pattern.test(record.stack),
+    typeof pattern === 'string' ? stack.includes(pattern) : pattern.test(stack),
   );
 }
 
