@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
 import { describe, test } from 'node:test';
+import { stripVTControlCharacters as plain } from 'node:util';
 import { bindToContext, getEngine, resolveOptions } from '../src/index.js';
 import { kinds, sleep } from './helpers.js';
 
@@ -57,7 +58,7 @@ describe('attribution follows causality, not timing', () => {
     const intervalLeak = resultA.leaks.find((leak) => leak.kind === 'interval')!;
     assert.equal(timeout.ancestry[0], intervalLeak.asyncId);
     assert.match(
-      resultA.error!.message,
+      plain(resultA.error!.message),
       /1\. setInterval every 5 ms[\s\S]*\n {4}1\.1\. setTimeout for 10000 ms/,
     );
   });
@@ -105,7 +106,10 @@ describe('attribution follows causality, not timing', () => {
     assert.deepEqual(kinds(result), ['server', 'socket']);
     const socket = result.leaks.find((leak) => leak.kind === 'socket')!;
     assert.match(socket.where!, /attribution\.test\.ts:\d+:\d+/);
-    assert.match(result.error!.message, /1\. net\.Server listening[\s\S]*\n {4}1\.1\. socket 127\.0\.0\.1/);
+    assert.match(
+      plain(result.error!.message),
+      /1\. net\.Server listening[\s\S]*\n {4}1\.1\. socket 127\.0\.0\.1/,
+    );
   });
 
   test("the runner's work after a callback-style done() is not blamed on the test", async () => {

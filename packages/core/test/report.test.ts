@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { stripVTControlCharacters as plain } from 'node:util';
 import {
   AsyncLeakError,
   addToSummary,
@@ -29,11 +30,11 @@ describe('the report a developer acts on', () => {
     assert.ok(error instanceof AsyncLeakError);
     assert.equal(error.name, 'AsyncLeakError');
     assert.match(
-      error.message,
+      plain(error.message),
       /^Test "cache refreshes" left 2 async tasks running: 1 interval, 1 timeout\./,
     );
-    assert.match(error.message, /setInterval every 1000 ms — an interval is still scheduled\./);
-    assert.match(error.message, /Fix: keep the handle and call clearInterval\(handle\)/);
+    assert.match(plain(error.message), /setInterval every 1000 ms — an interval is still scheduled\./);
+    assert.match(plain(error.message), /Fix: keep the handle and call clearInterval\(handle\)/);
     const firstFrame = error.stack!.split('\n').find((line) => line.startsWith('    at '));
     assert.match(
       firstFrame!,
@@ -62,7 +63,7 @@ describe('the report a developer acts on', () => {
     const result = await engine.check(ctx, resolveOptions({}, 'test options', {}));
     clearInterval(interval);
     assert.equal(result.leaks[0]!.phase, 'beforeEach hook');
-    assert.match(result.error!.message, /Created in the beforeEach hook at /);
+    assert.match(plain(result.error!.message), /Created in the beforeEach hook at /);
   });
 
   test('mode warn reports without failing; mode off does not look', async () => {

@@ -39,7 +39,8 @@ function assertModuleScopeLeak(run: VitestRun): void {
   assert.doesNotMatch(alpha?.message ?? '', /module scope/, describeRun(run));
 }
 
-const SUMMARY = 'loose-ends: 2 of 4 tests and 1 test file (module scope or before-all hooks) left 3 async tasks running (2 intervals, 1 server).';
+const SUMMARY =
+  'loose-ends: 2 of 4 tests and 1 test file (module scope or before-all hooks) left 3 async tasks running (2 intervals, 1 server).';
 
 describe(`pools, isolation and Vitest's own leak detection (${VITEST_PACKAGE}, Node ${process.versions.node})`, () => {
   for (const args of [

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, VITEST_PACKAGE } from './helpers.js';
 
-const SUMMARY = 'loose-ends: 2 of 4 tests and 1 test file (module scope or before-all hooks) left 3 async tasks running (2 intervals, 1 server).';
+const SUMMARY =
+  'loose-ends: 2 of 4 tests and 1 test file (module scope or before-all hooks) left 3 async tasks running (2 intervals, 1 server).';
 
 /** What every run must report: the same verdicts the first time and on each re-run. */
 const EXPECTED = {
