@@ -21,6 +21,11 @@ class StrongRef<T extends object> {
 
 const WEAKLY_HELD_TYPES: ReadonlySet<string> = new Set(['PROMISE', 'MESSAGEPORT']);
 
+/** Whether garbage collection alone can end this resource (it is held weakly). */
+export function isCollectable(entry: Entry): boolean {
+  return entry.resource instanceof WeakRef;
+}
+
 /** One async resource created under a context. */
 export interface Entry {
   readonly asyncId: number;

@@ -9,12 +9,19 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /**
  * Waits for resources that are closing to finish closing. A socket needs 2 turns after `destroy()`,
  * a server closing with its last connection 3 (NOTES A6): loop until nothing is left, or the count
- * has stopped shrinking for two turns, or `maxTurns` is reached.
+ * has stopped shrinking for four turns, or `maxTurns` is reached. Turns are cheap; giving up early
+ * would report a socket that was one turn from closed.
  */
+const UNCHANGED_TURNS_BEFORE_GIVING_UP = 4;
+
 export async function settle(countLeft: () => number, maxTurns: number): Promise<number> {
   let left = countLeft();
   let unchangedTurns = 0;
-  for (let turn = 0; left > 0 && turn < maxTurns && unchangedTurns < 2; turn++) {
+  for (
+    let turn = 0;
+    left > 0 && turn < maxTurns && unchangedTurns < UNCHANGED_TURNS_BEFORE_GIVING_UP;
+    turn++
+  ) {
     await nextTurn();
     const now = countLeft();
     unchangedTurns = now < left ? 0 : unchangedTurns + 1;

@@ -18,8 +18,7 @@ export interface CleanStack {
   readonly location: SourceLocation | undefined;
 }
 
-const stackUtils = new StackUtils({ internals: StackUtils.nodeInternals() });
-const nodeInternals = StackUtils.nodeInternals();
+const stackUtils = new StackUtils();
 const hiddenDirectories = hiddenFrameDirectories();
 
 /**
@@ -47,9 +46,13 @@ function toPath(fileOrUrl: string): string {
   return fileOrUrl.startsWith('file://') ? fileURLToPath(fileOrUrl) : fileOrUrl;
 }
 
+/**
+ * Node's own frames all read `node:…` on the Node versions we support (stack-utils' internals list
+ * matches the older `internal/….js` form, with a regex per built-in module: slow, and no longer
+ * needed).
+ */
 function isHidden(line: string): boolean {
-  if (nodeInternals.some((pattern) => pattern.test(line))) return true;
-  if (line.includes('node:internal') || line.includes('(node:') || /at node:/.test(line)) return true;
+  if (line.includes('(node:') || line.includes('at node:')) return true;
   for (const directory of hiddenDirectories) {
     if (line.includes(directory) || line.includes(`file://${directory}`)) return true;
   }
