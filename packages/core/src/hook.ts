@@ -6,6 +6,7 @@ import { patchNodeForObservability } from './patches.js';
 import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
 import type { ScopeStorage } from './scope-storage.js';
 import { carryScope, createScopeStorage } from './scope-storage.js';
+import { captureStack } from './stack.js';
 
 /**
  * A plain strong reference with WeakRef's shape. WeakRefs cost the garbage collector work on every
@@ -50,6 +51,16 @@ export interface HookSettings {
 }
 
 const INTERNAL_FRAMES_ABOVE_USER = 8;
+
+const Role = { Tracked: 0, ParentOnly: 1, Ignored: 2, Custom: 3 } as const;
+type Role = (typeof Role)[keyof typeof Role];
+
+/** One lookup per init decides what a type is; an unknown type may still be a user's AsyncResource. */
+const ROLE_BY_TYPE: ReadonlyMap<string, Role> = new Map<string, Role>([
+  ...[...TRACKED_TYPES.keys()].map((type): [string, Role] => [type, Role.Tracked]),
+  ...[...PARENT_ONLY_TYPES].map((type): [string, Role] => [type, Role.ParentOnly]),
+  ...[...IGNORED_NODE_TYPES].map((type): [string, Role] => [type, Role.Ignored]),
+]);
 /**
  * Dead entries are dropped in batches. Early and often: an entry that survives a few scavenges is
  * promoted to the old generation with its captured stack, which made GC the largest cost on I/O.
@@ -98,7 +109,7 @@ export class ResourceHook {
     this.promiseHook = createHook({
       init: (asyncId, type, triggerAsyncId, resource) => {
         if (type === 'PROMISE')
-          this.record(asyncId, type, triggerAsyncId, resource, this.storage.getStore(), false);
+          this.record(asyncId, type, triggerAsyncId, resource, this.storage.getStore(), Role.Tracked);
       },
       promiseResolve: (asyncId) => this.promiseResolve(asyncId),
     }).enable();
@@ -112,11 +123,11 @@ export class ResourceHook {
   private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     // Hot path: runs for every promise in the user's suite. Return before allocating anything.
     const carried = this.carriesScope ? carryScope(resource) : undefined;
-    if (type === 'PROMISE') return; // tracked, when asked for, by the promise hook
-    let custom = false;
-    if (!TRACKED_TYPES.has(type) && !PARENT_ONLY_TYPES.has(type)) {
-      if (IGNORED_NODE_TYPES.has(type) || !(resource instanceof AsyncResource)) return;
-      custom = true;
+    let role = ROLE_BY_TYPE.get(type);
+    if (role === Role.Ignored) return; // promises included: tracked, when asked for, by the promise hook
+    if (role === undefined) {
+      if (!(resource instanceof AsyncResource)) return;
+      role = Role.Custom;
     }
     this.record(
       asyncId,
@@ -124,7 +135,7 @@ export class ResourceHook {
       triggerAsyncId,
       resource,
       this.carriesScope ? carried : this.storage.getStore(),
-      custom,
+      role,
     );
   }
 
@@ -134,7 +145,7 @@ export class ResourceHook {
     triggerAsyncId: number,
     resource: object,
     scope: Scope | undefined,
-    custom: boolean,
+    role: Role,
   ): void {
     try {
       const trigger = this.entries.get(triggerAsyncId);
@@ -159,6 +170,7 @@ export class ResourceHook {
       if (type === 'PIPEWRAP' && this.lastProcess?.executionId === executionAsyncId()) {
         parent = this.lastProcess.entry;
       }
+      const custom = role === Role.Custom;
       const entry: Entry = {
         asyncId,
         type,
@@ -167,8 +179,11 @@ export class ResourceHook {
         resource: custom || WEAKLY_HELD_TYPES.has(type) ? new WeakRef(resource) : new StrongRef(resource),
         parent,
         createdAt: performance.now(),
-        stackHolder: this.captureStack(),
-        parentOnly: PARENT_ONLY_TYPES.has(type),
+        stackHolder: captureStack(
+          this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER,
+          ResourceHook.prototype.record,
+        ),
+        parentOnly: role === Role.ParentOnly,
         custom,
         settled: false,
       };
@@ -185,15 +200,6 @@ export class ResourceHook {
   private promiseResolve(asyncId: number): void {
     const entry = this.entries.get(asyncId);
     if (entry !== undefined) entry.settled = true;
-  }
-
-  private captureStack(): { stack?: string } {
-    const holder: { stack?: string } = {};
-    const previousLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER;
-    Error.captureStackTrace(holder, ResourceHook.prototype.init);
-    Error.stackTraceLimit = previousLimit;
-    return holder;
   }
 
   /** Drops entries whose resource is gone, so a long suite does not accumulate dead records. */

@@ -1,5 +1,6 @@
 import { AsyncResource } from 'node:async_hooks';
 import net from 'node:net';
+import { captureStack } from './stack.js';
 
 /** Set on a user AsyncResource when `emitDestroy()` is called. */
 export const kEmittedDestroy: unique symbol = Symbol('loose-ends.emittedDestroy');
@@ -27,12 +28,10 @@ export function patchNodeForObservability(shouldCapture: () => boolean, stackLim
   const listen = net.Server.prototype.listen;
   net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
     if (shouldCapture()) {
-      const holder: { stack?: string } = {};
-      const previousLimit = Error.stackTraceLimit;
-      Error.stackTraceLimit = stackLimit();
-      Error.captureStackTrace(holder, net.Server.prototype.listen);
-      Error.stackTraceLimit = previousLimit;
-      (this as unknown as Record<symbol, unknown>)[kListenStack] = holder;
+      (this as unknown as Record<symbol, unknown>)[kListenStack] = captureStack(
+        stackLimit(),
+        net.Server.prototype.listen,
+      );
     }
     return (listen as (...a: unknown[]) => net.Server).apply(this, args);
   } as typeof listen;

@@ -59,6 +59,19 @@ function isHidden(line: string): boolean {
   return false;
 }
 
+/**
+ * Captures the stack below `boundary` without formatting it: V8 formats on first read, with the
+ * `Error.prepareStackTrace` then in force, so a runner's source maps apply to what we report.
+ */
+export function captureStack(limit: number, boundary: (...args: never[]) => unknown): { stack?: string } {
+  const holder: { stack?: string } = {};
+  const previousLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = limit;
+  Error.captureStackTrace(holder, boundary);
+  Error.stackTraceLimit = previousLimit;
+  return holder;
+}
+
 /** Cleans a captured creation stack down to `depth` frames. */
 export function cleanStack(rawStack: string | undefined, depth: number): CleanStack {
   if (rawStack === undefined) return { frames: [], location: undefined };

@@ -165,6 +165,11 @@ describe('the report a developer acts on', () => {
       { promises: true },
     );
     assert.deepEqual(kinds(loud.result), ['promise']);
+    assert.match(
+      loud.result.leaks[0]!.where!,
+      /report\.test\.ts:\d+:\d+/,
+      'a promise leak points at its creation line',
+    );
     const settled = await runAsTest('settled promise', () => Promise.resolve(1).then(noop), {
       promises: true,
     });
