@@ -3,6 +3,7 @@ export { allowLeaks, leakAllowed } from './allow.js';
 export type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 export type { CheckResult, CheckStatus } from './engine.js';
 export { Engine, getEngine } from './engine.js';
+export { reportInternalError } from './internal-error.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
 export type { LeakRecord } from './record.js';

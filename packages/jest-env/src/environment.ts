@@ -9,6 +9,7 @@ import {
   hideFramesFrom,
   isBound,
   LooseEndsOptionsError,
+  reportInternalError,
   resolveOptions,
 } from '@loose-ends/core';
 import type {
@@ -105,9 +106,9 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     #onEventSafely(event: CircusEvent, state: CircusState): void | Promise<void> {
       if (this.#options.mode === 'off') return;
       try {
-        return this.#onEvent(event, state)?.catch((error: unknown) => reportInternalError(error, event.name));
+        return this.#onEvent(event, state)?.catch((error: unknown) => internalError(error, event.name));
       } catch (error) {
-        reportInternalError(error, event.name);
+        internalError(error, event.name);
       }
     }
 
@@ -210,15 +211,6 @@ function asObject(value: unknown): object {
   return typeof value === 'object' && value !== null ? value : {};
 }
 
-let reported = false;
-
-function reportInternalError(error: unknown, where: string): void {
-  if (reported) return;
-  reported = true;
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(
-    `\n[loose-ends] Internal error in @loose-ends/jest-env while handling the Jest event "${where}". ` +
-      'Leak detection may be incomplete for the rest of this run; your tests are unaffected.\n' +
-      `Please file a bug against @loose-ends/jest-env with the text below and your Node (${process.version}) and Jest versions.\n${detail}\n\n`,
-  );
+function internalError(error: unknown, event: string): void {
+  reportInternalError(error, `the Jest event "${event}"`, '@loose-ends/jest-env');
 }

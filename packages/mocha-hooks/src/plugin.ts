@@ -9,6 +9,7 @@ import {
   getEngine,
   hideFramesFrom,
   mergeSummaries,
+  reportInternalError,
   resolveOptions,
 } from '@loose-ends/core';
 import { loadRunningMocha, patchFileLoading, patchRunnerDisplay } from './mocha-internals.js';
@@ -293,12 +294,7 @@ function named<F extends RunnableFn>(name: string, fn: F): F {
 }
 
 function internalError(error: unknown, where: string): void {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  sayOnce(
-    `internal:${where}`,
-    `\n[loose-ends] Internal error in ${where} of ${PACKAGE}; leak detection may be incomplete, your tests are unaffected.\n` +
-      `Please file a bug with this text, your Node (${process.version}) and Mocha versions.\n${detail}\n`,
-  );
+  reportInternalError(error, where, PACKAGE);
 }
 
 const mochaHooks = {
