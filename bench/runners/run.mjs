@@ -54,6 +54,15 @@ function binOf(pkg, name = pkg) {
   return { file: join(dirname(manifestPath), bin), version: manifest.version };
 }
 
+/** Baseline, loose-ends and the floor: every runner has these three, given their command lines. */
+function standardVariants(baseline, looseEnds, floor, adapter) {
+  return [
+    { name: 'baseline', label: 'baseline (no detector)', argv: baseline },
+    { name: 'loose-ends', label: 'loose-ends', argv: looseEnds, adapter },
+    { name: 'floor', label: 'empty async_hooks (floor)', argv: floor },
+  ];
+}
+
 /** The variants of one runner: name, label, and the command line (after `node`). */
 function variantsFor(runner, dir) {
   const variants = [];
@@ -61,14 +70,12 @@ function variantsFor(runner, dir) {
     const { file, version } = binOf('jest');
     const jest = (config, ...extra) => [file, '--config', join(dir, config), '--ci', '--silent', ...extra];
     variants.push(
-      { name: 'baseline', label: 'baseline (no detector)', argv: jest('jest.baseline.config.cjs') },
-      {
-        name: 'loose-ends',
-        label: 'loose-ends',
-        argv: jest('jest.loose-ends.config.cjs'),
-        adapter: 'jest-env',
-      },
-      { name: 'floor', label: 'empty async_hooks (floor)', argv: jest('jest.floor.config.cjs') },
+      ...standardVariants(
+        jest('jest.baseline.config.cjs'),
+        jest('jest.loose-ends.config.cjs'),
+        jest('jest.floor.config.cjs'),
+        'jest-env',
+      ),
       {
         name: 'runner-detector',
         label: 'jest --detectOpenHandles',
@@ -89,14 +96,12 @@ function variantsFor(runner, dir) {
       ...extra,
     ];
     variants.push(
-      { name: 'baseline', label: 'baseline (no detector)', argv: vitest('vitest.baseline.config.mjs') },
-      {
-        name: 'loose-ends',
-        label: 'loose-ends',
-        argv: vitest('vitest.loose-ends.config.mjs'),
-        adapter: 'vitest-plugin',
-      },
-      { name: 'floor', label: 'empty async_hooks (floor)', argv: vitest('vitest.floor.config.mjs') },
+      ...standardVariants(
+        vitest('vitest.baseline.config.mjs'),
+        vitest('vitest.loose-ends.config.mjs'),
+        vitest('vitest.floor.config.mjs'),
+        'vitest-plugin',
+      ),
     );
     const help = spawnSync(process.execPath, [file, '--help'], { encoding: 'utf8' }).stdout ?? '';
     if (help.includes('--detectAsyncLeaks')) {
@@ -111,15 +116,13 @@ function variantsFor(runner, dir) {
   const { file, version } = binOf('mocha');
   const mocha = (...extra) => [file, '--no-config', ...extra, join(dir, 'test', '*.spec.cjs')];
   variants.push(
-    { name: 'baseline', label: 'baseline (no detector)', argv: mocha() },
-    // As the adapter README says: --require @loose-ends/mocha-hooks.
-    {
-      name: 'loose-ends',
-      label: 'loose-ends',
-      argv: mocha('--require', '@loose-ends/mocha-hooks'),
-      adapter: 'mocha-hooks',
-    },
-    { name: 'floor', label: 'empty async_hooks (floor)', argv: mocha('--require', join(dir, 'floor.cjs')) },
+    // loose-ends as the adapter README says: --require @loose-ends/mocha-hooks.
+    ...standardVariants(
+      mocha(),
+      mocha('--require', '@loose-ends/mocha-hooks'),
+      mocha('--require', join(dir, 'floor.cjs')),
+      'mocha-hooks',
+    ),
   );
   return { version: `mocha ${version} (no detector of its own)`, variants };
 }
