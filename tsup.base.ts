@@ -1,0 +1,10 @@
+import type { Options } from 'tsup';
+
+/** What every package build shares: ESM + CJS + .d.ts for Node 20+, with source maps. */
+export const packageBuild: Options = {
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  target: 'node20',
+  sourcemap: true,
+};
