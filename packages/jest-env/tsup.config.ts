@@ -4,6 +4,5 @@ import { packageBuild } from '../../tsup.base.js';
 export default defineConfig({
   ...packageBuild,
   entry: ['src/index.ts', 'src/jsdom.ts', 'src/reporter.ts'],
-  shims: true,
   external: ['jest-environment-node', 'jest-environment-jsdom'],
 });

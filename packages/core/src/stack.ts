@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { codeFrameColumns } from '@babel/code-frame';
-import StackUtils from 'stack-utils';
+import type { codeFrameColumns } from '@babel/code-frame';
+import type StackUtils from 'stack-utils';
 import { hiddenFrameDirectories } from './registry.js';
 
 export interface SourceLocation {
@@ -18,7 +19,23 @@ export interface CleanStack {
   readonly location: SourceLocation | undefined;
 }
 
-const stackUtils = new StackUtils();
+/**
+ * Loaded on first use: only a report needs them, and every test worker (Vitest starts one per test
+ * file) would otherwise pay for loading them.
+ */
+const requireLazily = createRequire(import.meta.url);
+let stackUtils: StackUtils | undefined;
+function stackParser(): StackUtils {
+  stackUtils ??= new (requireLazily('stack-utils') as typeof StackUtils)();
+  return stackUtils;
+}
+let codeFrameColumnsFn: typeof codeFrameColumns | undefined;
+function codeFrameRenderer(): typeof codeFrameColumns {
+  codeFrameColumnsFn ??= (requireLazily('@babel/code-frame') as { codeFrameColumns: typeof codeFrameColumns })
+    .codeFrameColumns;
+  return codeFrameColumnsFn;
+}
+
 const hiddenDirectories = hiddenFrameDirectories();
 
 /**
@@ -29,18 +46,11 @@ export function hideFramesFrom(directory: string): void {
   hiddenDirectories.add(toPath(directory));
 }
 
-function ownDirectory(): string | undefined {
-  const line = new Error().stack?.split('\n')[1];
-  const file = line === undefined ? undefined : stackUtils.parseLine(line)?.file;
-  return file === undefined ? undefined : path.dirname(toPath(file));
-}
-
-const coreDirectory = ownDirectory();
-if (coreDirectory !== undefined) {
-  hideFramesFrom(coreDirectory);
-  // Jest and Vitest apply our source maps, so our frames can also show up at the TypeScript sources.
-  if (path.basename(coreDirectory) === 'dist') hideFramesFrom(path.join(path.dirname(coreDirectory), 'src'));
-}
+// Not read off a stack: formatting one at load time runs the runner's source-map lookup in every worker.
+const coreDirectory = path.dirname(fileURLToPath(import.meta.url));
+hideFramesFrom(coreDirectory);
+// Jest and Vitest apply our source maps, so our frames can also show up at the TypeScript sources.
+if (path.basename(coreDirectory) === 'dist') hideFramesFrom(path.join(path.dirname(coreDirectory), 'src'));
 
 function toPath(fileOrUrl: string): string {
   return fileOrUrl.startsWith('file://') ? fileURLToPath(fileOrUrl) : fileOrUrl;
@@ -86,7 +96,7 @@ export function cleanStack(rawStack: string | undefined, depth: number): CleanSt
 function firstUserLocation(frames: readonly string[]): SourceLocation | undefined {
   let fallback: SourceLocation | undefined;
   for (const frame of frames) {
-    const parsed = stackUtils.parseLine(frame);
+    const parsed = stackParser().parseLine(frame);
     if (parsed?.file === undefined || parsed.line === undefined) continue;
     const location = { file: toPath(parsed.file), line: parsed.line, column: parsed.column ?? 1 };
     if (!location.file.includes(`${path.sep}node_modules${path.sep}`)) return location;
@@ -116,7 +126,7 @@ export function codeFrame(location: SourceLocation, highlight: boolean): string 
     sourceCache.set(location.file, source);
   }
   if (source === null) return undefined;
-  return codeFrameColumns(
+  return codeFrameRenderer()(
     source,
     { start: { line: location.line, column: location.column } },
     { highlightCode: highlight, linesAbove: 2, linesBelow: 1 },
