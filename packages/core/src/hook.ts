@@ -52,6 +52,20 @@ export interface HookSettings {
 
 const INTERNAL_FRAMES_ABOVE_USER = 8;
 
+/** For resources whose creation stack could show no user frame: the report borrows an ancestor's. */
+const NO_STACK: { readonly stack?: string } = Object.freeze({});
+
+/**
+ * Capturing a stack is most of what tracking a resource costs, so skip it where it can only hold
+ * Node's frames: a connection a server accepted is created by libuv's callback (its report borrows the
+ * server's `listen()` line), and a connect request is created by the socket it connects, in a later
+ * tick (the socket's stack is the one to show).
+ */
+function hasOwnUserStack(type: string, scope: Scope | undefined, trigger: Entry | undefined): boolean {
+  if (type === 'TCPCONNECTWRAP' || type === 'PIPECONNECTWRAP') return false;
+  return !(scope === undefined && trigger !== undefined && trigger.type.endsWith('SERVERWRAP'));
+}
+
 const Role = { Tracked: 0, ParentOnly: 1, Ignored: 2, Custom: 3 } as const;
 type Role = (typeof Role)[keyof typeof Role];
 
@@ -89,8 +103,10 @@ export class ResourceHook {
    * all. Only possible when AsyncLocalStorage needs no hook: where the hook carries the scope, it
    * must see every promise.
    */
+  private readonly onInit = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void =>
+    this.init(asyncId, type, triggerAsyncId, resource);
   private readonly hook = createHook({
-    init: (asyncId, type, triggerAsyncId, resource) => this.init(asyncId, type, triggerAsyncId, resource),
+    init: this.onInit,
     ...(this.carriesScope ? {} : { trackPromises: false }),
   } as HookCallbacks);
   /** Created only when promises are tracked (option `promises`): an init and a promiseResolve hook for them. */
@@ -106,11 +122,13 @@ export class ResourceHook {
 
   trackPromises(): void {
     if (this.promiseHook !== undefined) return;
+    const onPromiseInit = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void => {
+      if (type !== 'PROMISE') return;
+      const scope = this.storage.getStore();
+      this.record(asyncId, type, triggerAsyncId, resource, scope, Role.Tracked, onPromiseInit);
+    };
     this.promiseHook = createHook({
-      init: (asyncId, type, triggerAsyncId, resource) => {
-        if (type === 'PROMISE')
-          this.record(asyncId, type, triggerAsyncId, resource, this.storage.getStore(), Role.Tracked);
-      },
+      init: onPromiseInit,
       promiseResolve: (asyncId) => this.promiseResolve(asyncId),
     }).enable();
   }
@@ -136,6 +154,7 @@ export class ResourceHook {
       resource,
       this.carriesScope ? carried : this.storage.getStore(),
       role,
+      this.onInit,
     );
   }
 
@@ -146,6 +165,8 @@ export class ResourceHook {
     resource: object,
     scope: Scope | undefined,
     role: Role,
+    /** The hook callback that called us: the stack is captured from its caller down. */
+    hookCallback: (...args: never[]) => unknown,
   ): void {
     try {
       const trigger = this.entries.get(triggerAsyncId);
@@ -179,10 +200,9 @@ export class ResourceHook {
         resource: custom || WEAKLY_HELD_TYPES.has(type) ? new WeakRef(resource) : new StrongRef(resource),
         parent,
         createdAt: performance.now(),
-        stackHolder: captureStack(
-          this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER,
-          ResourceHook.prototype.record,
-        ),
+        stackHolder: hasOwnUserStack(type, scope, trigger)
+          ? captureStack(this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER, hookCallback)
+          : NO_STACK,
         parentOnly: role === Role.ParentOnly,
         custom,
         settled: false,
