@@ -93,10 +93,24 @@ export class Engine {
 
   /** Live, reportable, not ignored resources of `ctx` right now, without waiting. */
   pendingEntries(ctx: LeakContext, options: ResolvedOptions): Entry[] {
+    return this.unsettledEntries(ctx, options).filter((entry) => !isIgnoredByStack(entry, options));
+  }
+
+  /**
+   * What the check waits for: live, reportable resources not ignored by type. Stack ignores are only
+   * applied here when the stack is already formatted: formatting one runs the runner's source-map
+   * lookup, too slow for every socket that is one turn from closed. They are applied to what is left.
+   */
+  private unsettledEntries(ctx: LeakContext, options: ResolvedOptions): Entry[] {
     if (this.hook === undefined) return [];
     return this.hook
       .liveEntries(ctx)
-      .filter((entry) => isReportable(entry, options) && !isIgnored(entry, options));
+      .filter(
+        (entry) =>
+          isReportable(entry, options) &&
+          !isIgnoredByType(entry, options) &&
+          !(cleanedStacks.has(entry) && isIgnoredByStack(entry, options)),
+      );
   }
 
   pending(ctx: LeakContext, options: ResolvedOptions): LeakRecord[] {
@@ -117,15 +131,16 @@ export class Engine {
     }
     try {
       return await this.runOutside(async () => {
-        const count = () => this.pendingEntries(ctx, options).length;
+        const count = () => this.unsettledEntries(ctx, options).length;
         let left = await settle(count, options.maxTurns);
         // A forced GC costs milliseconds on a test runner's heap: only worth it when what is left
         // could be collected (promises, AsyncResources, ports). A socket or timer cannot.
-        if (left > 0 && options.gc && this.pendingEntries(ctx, options).some(isCollectable)) {
+        if (left > 0 && options.gc && this.unsettledEntries(ctx, options).some(isCollectable)) {
           left = await collectAndSettle(count);
         }
         if (left === 0) return result(ctx, 'clean');
         const found = this.pending(ctx, options);
+        if (found.length === 0) return result(ctx, 'clean');
         const leaks = found.filter((leak) => !ctx.allowances.some((allowance) => allowance.matches(leak)));
         const allowed = found.filter((leak) => !leaks.includes(leak));
         if (leaks.length === 0)
@@ -173,16 +188,17 @@ function reportedStack(entry: Entry, depth: number): string {
 }
 
 /**
- * Config-level ignores, applied before waiting: an ignored timer must not keep the check turning
- * the event loop and collecting garbage after every test.
+ * Config-level ignores by type, applied before waiting: an ignored timer must not keep the check
+ * turning the event loop and collecting garbage after every test.
  */
-function isIgnored(entry: Entry, options: ResolvedOptions): boolean {
-  if (
+function isIgnoredByType(entry: Entry, options: ResolvedOptions): boolean {
+  return (
     options.ignoreTypes.size > 0 &&
     (options.ignoreTypes.has(entry.type) || options.ignoreTypes.has(kindOf(entry)))
-  ) {
-    return true;
-  }
+  );
+}
+
+function isIgnoredByStack(entry: Entry, options: ResolvedOptions): boolean {
   if (options.ignoreStacks.length === 0) return false;
   const stack = reportedStack(entry, options.stackDepth);
   return options.ignoreStacks.some((pattern) =>
