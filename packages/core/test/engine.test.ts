@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -42,5 +43,25 @@ describe('one hook per thread, however core is loaded', () => {
       new Promise((resolve) => worker.once('exit', resolve)),
     ]);
     assert.deepEqual(message, { status: 'leaked', kinds: ['interval'], test: 'in worker' });
+  });
+});
+
+describe('start-up cost', () => {
+  test('the report dependencies load only when a leak is reported', () => {
+    // Every test worker loads core (Vitest starts one per test file): a clean run must not pay for them.
+    const fixture = fileURLToPath(new URL('./fixtures/report-dependencies.ts', import.meta.url));
+    const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
+    const after = (label: string) =>
+      JSON.parse(
+        output
+          .split('\n')
+          .find((line) => line.startsWith(`${label} `))!
+          .slice(label.length + 1),
+      );
+    assert.deepEqual(after('AFTER-CLEAN'), { status: 'clean', loaded: [] });
+    assert.deepEqual(after('AFTER-LEAK'), {
+      status: 'leaked',
+      loaded: ['stack-utils', '@babel/code-frame'],
+    });
   });
 });
