@@ -56,10 +56,12 @@ const INTERNAL_FRAMES_ABOVE_USER = 8;
 const NO_STACK: { readonly stack?: string } = Object.freeze({});
 
 /**
- * Capturing a stack is most of what tracking a resource costs, so skip it where it can only hold
- * Node's frames: a connection a server accepted is created by libuv's callback (its report borrows the
- * server's `listen()` line), and a connect request is created by the socket it connects, in a later
- * tick (the socket's stack is the one to show).
+ * Capturing a stack is most of what tracking a resource costs (10-20 µs inside an init callback on a
+ * runner's deep stack), so skip it where it can only hold Node's frames: a connection a server
+ * accepted arrives from libuv with no context (its report borrows the server's `listen()` line; where
+ * the hook carries the scope, Node < 24, it arrives with the server's scope and is captured as
+ * before), and a connect request is created by the socket it connects, a tick later (the socket's
+ * stack is the one to show).
  */
 function hasOwnUserStack(type: string, scope: Scope | undefined, trigger: Entry | undefined): boolean {
   if (type === 'TCPCONNECTWRAP' || type === 'PIPECONNECTWRAP') return false;
@@ -98,13 +100,14 @@ export class ResourceHook {
   private nextSweepAt = FIRST_SWEEP_AT;
   /** A child's stdio pipes are created right after its process handle, in the same callback. */
   private lastProcess: { entry: Entry; executionId: number } | undefined;
+  /** The init callback; also the boundary creation stacks are captured below. */
+  private readonly onInit = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void =>
+    this.init(asyncId, type, triggerAsyncId, resource);
   /**
    * `trackPromises: false` (Node >= 24.14; ignored before) keeps promises from reaching the hook at
    * all. Only possible when AsyncLocalStorage needs no hook: where the hook carries the scope, it
    * must see every promise.
    */
-  private readonly onInit = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void =>
-    this.init(asyncId, type, triggerAsyncId, resource);
   private readonly hook = createHook({
     init: this.onInit,
     ...(this.carriesScope ? {} : { trackPromises: false }),
