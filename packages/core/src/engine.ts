@@ -91,11 +91,6 @@ export class Engine {
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
   }
 
-  /** Live, reportable, not ignored resources of `ctx` right now, without waiting. */
-  pendingEntries(ctx: LeakContext, options: ResolvedOptions): Entry[] {
-    return this.unsettledEntries(ctx, options).filter((entry) => !isIgnoredByStack(entry, options));
-  }
-
   /**
    * What the check waits for: live, reportable resources not ignored by type. Stack ignores are only
    * applied here when the stack is already formatted: formatting one runs the runner's source-map
@@ -113,9 +108,9 @@ export class Engine {
       );
   }
 
+  /** Live, reportable, not ignored resources of `ctx` right now, without waiting. */
   pending(ctx: LeakContext, options: ResolvedOptions): LeakRecord[] {
-    const now = performance.now();
-    return this.pendingEntries(ctx, options).map((entry) => toRecord(entry, options.stackDepth, now));
+    return toRecords(this.unsettledEntries(ctx, options), options);
   }
 
   /**
@@ -131,15 +126,12 @@ export class Engine {
     }
     try {
       return await this.runOutside(async () => {
-        const count = () => this.unsettledEntries(ctx, options).length;
-        let left = await settle(count, options.maxTurns);
+        const unsettled = () => this.unsettledEntries(ctx, options);
+        let left = await settle(unsettled, options.maxTurns);
         // A forced GC costs milliseconds on a test runner's heap: only worth it when what is left
         // could be collected (promises, AsyncResources, ports). A socket or timer cannot.
-        if (left > 0 && options.gc && this.unsettledEntries(ctx, options).some(isCollectable)) {
-          left = await collectAndSettle(count);
-        }
-        if (left === 0) return result(ctx, 'clean');
-        const found = this.pending(ctx, options);
+        if (options.gc && left.some(isCollectable)) left = await collectAndSettle(unsettled);
+        const found = toRecords(left, options);
         if (found.length === 0) return result(ctx, 'clean');
         const leaks = found.filter((leak) => !ctx.allowances.some((allowance) => allowance.matches(leak)));
         const allowed = found.filter((leak) => !leaks.includes(leak));
@@ -153,6 +145,14 @@ export class Engine {
       return result(ctx, 'clean');
     }
   }
+}
+
+/** What is left, as reported: stack ignores applied (formatting stacks only now), then records. */
+function toRecords(entries: readonly Entry[], options: ResolvedOptions): LeakRecord[] {
+  const now = performance.now();
+  return entries
+    .filter((entry) => !isIgnoredByStack(entry, options))
+    .map((entry) => toRecord(entry, options.stackDepth, now));
 }
 
 function result(

@@ -10,21 +10,21 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * Waits for resources that are closing to finish closing. A socket needs 2 turns after `destroy()`,
  * a server closing with its last connection 3 (NOTES A6): loop until nothing is left, or the count
  * has stopped shrinking for four turns, or `maxTurns` is reached. Turns are cheap; giving up early
- * would report a socket that was one turn from closed.
+ * would report a socket that was one turn from closed. Returns what is left, as last listed.
  */
 const UNCHANGED_TURNS_BEFORE_GIVING_UP = 4;
 
-export async function settle(countLeft: () => number, maxTurns: number): Promise<number> {
-  let left = countLeft();
+export async function settle<T>(listLeft: () => readonly T[], maxTurns: number): Promise<readonly T[]> {
+  let left = listLeft();
   let unchangedTurns = 0;
   for (
     let turn = 0;
-    left > 0 && turn < maxTurns && unchangedTurns < UNCHANGED_TURNS_BEFORE_GIVING_UP;
+    left.length > 0 && turn < maxTurns && unchangedTurns < UNCHANGED_TURNS_BEFORE_GIVING_UP;
     turn++
   ) {
     await nextTurn();
-    const now = countLeft();
-    unchangedTurns = now < left ? 0 : unchangedTurns + 1;
+    const now = listLeft();
+    unchangedTurns = now.length < left.length ? 0 : unchangedTurns + 1;
     left = now;
   }
   return left;
@@ -51,11 +51,11 @@ function getGc(): (() => void) | null {
 }
 
 /** Collects garbage so unreachable work (dropped promises, GC-only resources) can go, then settles once more. */
-export async function collectAndSettle(countLeft: () => number): Promise<number> {
+export async function collectAndSettle<T>(listLeft: () => readonly T[]): Promise<readonly T[]> {
   const gc = getGc();
-  if (gc === null) return countLeft();
+  if (gc === null) return listLeft();
   gc();
   await nextTurn();
   await nextTurn();
-  return countLeft();
+  return listLeft();
 }
