@@ -182,7 +182,8 @@ function safely(predicate: () => boolean): boolean {
 export interface FileScopeHooks {
   /** A run starts loading spec files: forget the previous run's files. */
   startRun(): void;
-  contextFor(file: string): LeakContext;
+  /** The file's context, or undefined when detection is off: the file then loads untracked. */
+  contextFor(file: string): LeakContext | undefined;
 }
 
 const HOOK_LISTS = ['_beforeAll', '_afterAll', '_beforeEach', '_afterEach'] as const;
@@ -209,6 +210,10 @@ export function patchFileLoading(
   };
   const rootHooks = (suite: MochaSuite): Set<MochaHook> =>
     new Set(HOOK_LISTS.flatMap((list) => suite[list] ?? []));
+  const loadUnder = <T>(file: string, load: () => T): T => {
+    const ctx = hooks.contextFor(file);
+    return ctx === undefined ? load() : engine.run(ctx, load, 'module scope');
+  };
   const usable = (mocha: MochaInstance): boolean =>
     Array.isArray(mocha.files) && mocha.files.length > 0 && typeof mocha.suite === 'object';
 
@@ -222,11 +227,7 @@ export function patchFileLoading(
         this.files = [file];
         const before = rootHooks(this.suite);
         const absolute = path.resolve(file);
-        result = await engine.run(
-          hooks.contextFor(absolute),
-          () => loadAsync.apply(this, args),
-          'module scope',
-        );
+        result = await loadUnder(absolute, () => loadAsync.apply(this, args));
         adoptRootHooks(this.suite, before, absolute);
       }
       return result;
@@ -246,7 +247,7 @@ export function patchFileLoading(
         const absolute = path.resolve(file);
         // `loadFiles(fn)` calls `fn` when done: only after the last file.
         const callArgs = index === files.length - 1 ? args : [];
-        result = engine.run(hooks.contextFor(absolute), () => loadSync.apply(this, callArgs), 'module scope');
+        result = loadUnder(absolute, () => loadSync.apply(this, callArgs));
         adoptRootHooks(this.suite, before, absolute);
       }
       return result;

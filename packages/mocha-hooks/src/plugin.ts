@@ -53,7 +53,6 @@ hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
  */
 export function configure(options: LooseEndsOptions = {}): MochaPlugin {
   state.options = resolveOptions(options, `the configure() options of ${PACKAGE}`);
-  state.source = 'configure()';
   engine.applySettings(state.options);
   return plugin;
 }
@@ -89,7 +88,7 @@ function installMochaPatches(): void {
           startRun: () => {
             state.files = new Map();
           },
-          contextFor: (file) => (detecting() ? fileContext(file) : engine.createContext({ kind: 'file' })),
+          contextFor: (file) => (detecting() ? fileContext(file) : undefined),
         });
   if (fileProblem !== undefined && detecting()) {
     sayOnce(

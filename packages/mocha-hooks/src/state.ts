@@ -9,8 +9,6 @@ import type { MochaTest, RunnableFn } from './mocha-shapes.js';
  */
 export interface PluginState {
   options: ResolvedOptions;
-  /** Where the options came from, for error messages. */
-  source: string;
   /** Tests wrapped by the root `beforeEach` and not yet checked. */
   readonly tests: WeakMap<MochaTest, LeakContext>;
   /** Module scope and before/after-all hooks of each spec file loaded in this run. */
@@ -46,7 +44,6 @@ export function getState(): PluginState {
   if (state === undefined) {
     state = {
       options: resolveOptions({}, DEFAULT_SOURCE),
-      source: DEFAULT_SOURCE,
       tests: new WeakMap(),
       files: new Map(),
       summary: emptySummary(),
