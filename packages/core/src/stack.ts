@@ -64,7 +64,7 @@ function toPath(fileOrUrl: string): string {
 function isHidden(line: string): boolean {
   if (line.includes('(node:') || line.includes('at node:')) return true;
   for (const directory of hiddenDirectories) {
-    if (line.includes(directory) || line.includes(`file://${directory}`)) return true;
+    if (line.includes(directory)) return true; // also matches the `file://` form
   }
   return false;
 }
