@@ -17,6 +17,12 @@ export type { SourceLocation } from './stack.js';
 export { hideFramesFrom } from './stack.js';
 export type { LeakSummary } from './summary.js';
 export { addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
+export {
+  closeSummaryRelay,
+  collectRelayedSummaries,
+  openSummaryRelay,
+  relaySummary,
+} from './summary-relay.js';
 export type { SettleOptions, SettleResult, Tracking, TrackOptions } from './tracker.js';
 export { track } from './tracker.js';
 export { bindToContext, isBound, unwrap } from './wrap.js';

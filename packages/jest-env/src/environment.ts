@@ -9,6 +9,7 @@ import {
   hideFramesFrom,
   isBound,
   LooseEndsOptionsError,
+  relaySummary,
   reportInternalError,
   resolveOptions,
 } from '@loose-ends/core';
@@ -21,7 +22,7 @@ import type {
   EnvironmentContext,
 } from './circus.js';
 import { lastAddedTest, titlePathOf } from './circus.js';
-import { saveFileSummary } from './summary-store.js';
+import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
 export const PRAGMA = 'loose-ends';
@@ -136,7 +137,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
         case 'run_finish':
           return this.#checkFile(state);
         case 'teardown':
-          saveFileSummary(this.#summary);
+          relaySummary(SUMMARY_DIR_VARIABLE, this.#summary);
           return;
       }
     }

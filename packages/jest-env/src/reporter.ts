@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { formatSummary, mergeSummaries } from '@loose-ends/core';
-import { loadFileSummaries, SUMMARY_DIR_VARIABLE } from './summary-store.js';
+import {
+  closeSummaryRelay,
+  collectRelayedSummaries,
+  formatSummary,
+  openSummaryRelay,
+} from '@loose-ends/core';
+import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /**
  * Prints one line at the end of the run: how many tests left how much async work running, by kind.
@@ -22,15 +24,14 @@ export default class LooseEndsReporter {
 
   #open(): void {
     // Set before Jest starts its workers, so each inherits it (and in-band runs read it directly).
-    this.#directory = mkdtempSync(path.join(tmpdir(), 'loose-ends-jest-'));
-    process.env[SUMMARY_DIR_VARIABLE] = this.#directory;
+    this.#directory = openSummaryRelay(SUMMARY_DIR_VARIABLE, 'loose-ends-jest-');
   }
 
   onRunComplete(): void {
     const directory = this.#directory;
     if (directory === undefined) return;
-    const summary = mergeSummaries(loadFileSummaries(directory));
-    rmSync(directory, { recursive: true, force: true });
+    const summary = collectRelayedSummaries(directory);
+    closeSummaryRelay(SUMMARY_DIR_VARIABLE, directory);
     this.#directory = undefined;
     const hint =
       summary.checked === 0

@@ -4,11 +4,15 @@ import type { CheckResult, LeakContext, LooseEndsOptions } from '@loose-ends/cor
 import {
   addToSummary,
   bindToContext,
+  closeSummaryRelay,
+  collectRelayedSummaries,
   emptySummary,
   formatSummary,
   getEngine,
   hideFramesFrom,
   mergeSummaries,
+  openSummaryRelay,
+  relaySummary,
   reportInternalError,
   resolveOptions,
 } from '@loose-ends/core';
@@ -22,7 +26,7 @@ import type {
   RunnableFn,
 } from './mocha-shapes.js';
 import { getState, sayOnce } from './state.js';
-import { closeRelay, collectRelayed, openRelay, RELAY_ENV_VARIABLE, relaySummary } from './summary-relay.js';
+import { RELAY_ENV_VARIABLE } from './summary-relay.js';
 
 /**
  * How Mocha is hooked, top to bottom:
@@ -238,7 +242,7 @@ async function checkFileScopes(): Promise<void> {
       }
     }
     state.files = new Map();
-    if (isWorker() && relaySummary(state.summary)) state.summary = emptySummary();
+    if (isWorker() && relaySummary(RELAY_ENV_VARIABLE, state.summary)) state.summary = emptySummary();
   } catch (error) {
     internalError(error, 'the final root afterAll hook');
   }
@@ -261,14 +265,14 @@ function mochaGlobalSetup(): void {
   state.runOpen = true;
   state.isMain = true;
   state.summary = emptySummary();
-  state.relayDirectory = openRelay();
+  state.relayDirectory = openSummaryRelay(RELAY_ENV_VARIABLE, 'loose-ends-mocha-');
 }
 
 function mochaGlobalTeardown(): void {
   if (!state.runOpen) return;
   state.runOpen = false;
   if (!state.summaryPrinted) printSummary();
-  closeRelay(state.relayDirectory);
+  closeSummaryRelay(RELAY_ENV_VARIABLE, state.relayDirectory);
   state.relayDirectory = undefined;
 }
 
@@ -278,7 +282,7 @@ function isWorker(): boolean {
 }
 
 function printSummary(): void {
-  const summary = mergeSummaries([state.summary, collectRelayed(state.relayDirectory)]);
+  const summary = mergeSummaries([state.summary, collectRelayedSummaries(state.relayDirectory)]);
   state.summary = emptySummary();
   if (!detecting() || summary.checked === 0) return;
   state.summaryPrinted = true;
