@@ -1,3 +1,4 @@
+import type { LeakContext } from './context.js';
 import type { LeakRecord } from './record.js';
 import { findEngine } from './registry.js';
 
@@ -29,7 +30,7 @@ export function toAllowance(filter?: LeakFilter): Allowance {
  * Works from any realm the runner evaluates tests in. Does nothing when detection is not installed.
  */
 export function allowLeaks(filter?: LeakFilter): void {
-  const allowance = toAllowance(filter);
+  toAllowance(filter); // a bad filter throws even where detection is not installed
   const engine = findEngine();
   if (engine === undefined) return;
   const ctx = engine.currentContext();
@@ -39,7 +40,12 @@ export function allowLeaks(filter?: LeakFilter): void {
         'or wrap the test function with leakAllowed(fn).',
     );
   }
-  ctx.allowances.push(allowance);
+  allowLeaksIn(ctx, filter);
+}
+
+/** For adapters: lets `ctx` leave matching work running (a runner's own opt-out: tag, meta, title). */
+export function allowLeaksIn(ctx: LeakContext, filter?: LeakFilter): void {
+  ctx.allowances.push(toAllowance(filter));
 }
 
 /**

@@ -1,5 +1,5 @@
 export type { LeakFilter } from './allow.js';
-export { allowLeaks, leakAllowed } from './allow.js';
+export { allowLeaks, allowLeaksIn, leakAllowed } from './allow.js';
 export type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 export type { CheckResult, CheckStatus } from './engine.js';
 export { Engine, getEngine } from './engine.js';

@@ -73,12 +73,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       this.#engine.applySettings(this.#options);
       const rootDir = config.projectConfig.rootDir ?? process.cwd();
       const title = path.relative(rootDir, context.testPath) || context.testPath;
-      this.#fileCtx = this.#engine.createContext({
-        kind: 'file',
-        title,
-        titlePath: [title],
-        file: context.testPath,
-      });
+      this.#fileCtx = this.#engine.createContext({ kind: 'file', title, file: context.testPath });
     }
 
     /**
@@ -143,11 +138,9 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     }
 
     #startAttempt(test: CircusTest): void {
-      const titlePath = titlePathOf(test);
       const ctx = this.#engine.createContext({
         kind: 'test',
-        title: titlePath.join(' > '),
-        titlePath,
+        titlePath: titlePathOf(test),
         file: this.#fileCtx.file,
       });
       this.#attempts.set(test, { ctx });

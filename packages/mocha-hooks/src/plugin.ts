@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { CheckResult, LeakContext, LooseEndsOptions } from '@loose-ends/core';
 import {
   addToSummary,
+  allowLeaksIn,
   bindToContext,
   closeSummaryRelay,
   collectRelayedSummaries,
@@ -156,12 +157,9 @@ function looseEndsBeforeEach(this: HookContext): void {
   if (test === undefined || !detecting() || state.tests.has(test)) return;
   try {
     if (state.display === 'unknown') state.display = state.lastBegunTest === test ? 'patched' : 'fallback';
-    const ctx = engine.createContext({
-      kind: 'test',
-      titlePath: test.titlePath?.() ?? [test.fullTitle()],
-      file: test.file,
-    });
-    if (test.fullTitle().includes(ALLOW_LEAKS_TAG)) ctx.allowances.push({ matches: () => true });
+    const titlePath = test.titlePath?.() ?? [test.fullTitle()];
+    const ctx = engine.createContext({ kind: 'test', titlePath, file: test.file });
+    if (titlePath.some((title) => title.includes(ALLOW_LEAKS_TAG))) allowLeaksIn(ctx);
     state.tests.set(test, ctx);
     // A retry is a clone holding our wrapper: bindToContext unwraps first, so it is never wrapped twice.
     if (test.fn !== undefined) test.fn = bindToContext(engine, ctx, test.fn, 'test');

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
 import {
   addToSummary,
-  allowLeaks,
+  allowLeaksIn,
   emptySummary,
   getEngine,
   hideFramesFrom,
@@ -80,16 +80,9 @@ function install(
 
   around(async (runTest, context) => {
     const task = context.task as unknown as TaskLike;
-    const ctx = engine.createContext({
-      kind: 'test',
-      title: titlePath(task).join(' > '),
-      titlePath: titlePath(task),
-      file: fileOf(task),
-    });
+    const ctx = engine.createContext({ kind: 'test', titlePath: titlePath(task), file: fileOf(task) });
     const allowed = task.meta.allowLeaks;
-    if (allowed !== undefined && allowed !== false) {
-      engine.run(ctx, () => allowLeaks(allowed === true ? undefined : allowed));
-    }
+    if (allowed !== undefined && allowed !== false) allowLeaksIn(ctx, allowed === true ? undefined : allowed);
     await engine.run(ctx, runTest, 'test');
     // A test that already failed usually skipped its own cleanup; its failure is the news, not the leftovers.
     if (task.result?.state === 'fail') return;
