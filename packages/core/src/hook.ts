@@ -112,8 +112,12 @@ export class ResourceHook {
     init: this.onInit,
     ...(this.carriesScope ? {} : { trackPromises: false }),
   } as HookCallbacks);
-  /** Created only when promises are tracked (option `promises`): an init and a promiseResolve hook for them. */
+  /**
+   * Created only when promises are tracked (option `promises`): their promiseResolve, and their init
+   * where the main hook does not see promises (Node 24+).
+   */
   private promiseHook: AsyncHook | undefined;
+  private promisesInMainHook = false;
 
   constructor(private readonly isAlive: (entry: Entry) => boolean) {
     patchNodeForObservability(
@@ -125,13 +129,16 @@ export class ResourceHook {
 
   trackPromises(): void {
     if (this.promiseHook !== undefined) return;
+    // Where the main hook already sees every promise (it carries the scope), it records them too: a
+    // second init hook would cost every promise in the suite one more callback.
+    this.promisesInMainHook = this.carriesScope;
     const onPromiseInit = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void => {
       if (type !== 'PROMISE') return;
       const scope = this.storage.getStore();
       this.record(asyncId, type, triggerAsyncId, resource, scope, Role.Tracked, onPromiseInit);
     };
     this.promiseHook = createHook({
-      init: onPromiseInit,
+      ...(this.promisesInMainHook ? {} : { init: onPromiseInit }),
       promiseResolve: (asyncId) => this.promiseResolve(asyncId),
     }).enable();
   }
@@ -145,7 +152,11 @@ export class ResourceHook {
     // Hot path: runs for every promise in the user's suite. Return before allocating anything.
     const carried = this.carriesScope ? carryScope(resource) : undefined;
     let role = ROLE_BY_TYPE.get(type);
-    if (role === Role.Ignored) return; // promises included: tracked, when asked for, by the promise hook
+    if (role === Role.Ignored) {
+      if (this.promisesInMainHook && type === 'PROMISE')
+        this.record(asyncId, type, triggerAsyncId, resource, carried, Role.Tracked, this.onInit);
+      return;
+    }
     if (role === undefined) {
       if (!(resource instanceof AsyncResource)) return;
       role = Role.Custom;
