@@ -7,14 +7,13 @@ import { reportInternalError } from './internal-error.js';
 import type { ResolvedOptions } from './options.js';
 import { prewarmSingletons } from './prewarm.js';
 import type { LeakRecord } from './record.js';
-import { toRecord } from './record.js';
+import { hasOwnStackCleaned, ownStack, toRecord } from './record.js';
 import { findEngine, registerEngine } from './registry.js';
 import type { RenderOptions } from './report.js';
 import { AsyncLeakError, subjectOf } from './report.js';
 import type { RuntimeSupport } from './runtime.js';
 import { detectRuntime, warnUnsupported } from './runtime.js';
 import { collectAndSettle, settle } from './settle.js';
-import { cleanStack } from './stack.js';
 
 export type CheckStatus = 'clean' | 'leaked' | 'allowed' | 'off' | 'unsupported';
 
@@ -104,7 +103,7 @@ export class Engine {
         (entry) =>
           isReportable(entry, options) &&
           !isIgnoredByType(entry, options) &&
-          !(cleanedStacks.has(entry) && isIgnoredByStack(entry, options)),
+          !(hasOwnStackCleaned(entry) && isIgnoredByStack(entry, options)),
       );
   }
 
@@ -175,18 +174,6 @@ function isReportable(entry: Entry, options: ResolvedOptions): boolean {
   return options.reportUnref || isRefed(entry) !== false;
 }
 
-const cleanedStacks = new WeakMap<Entry, { depth: number; text: string }>();
-
-/** The creation stack as reported (cleaned, `stackDepth` frames), computed once per entry. */
-function reportedStack(entry: Entry, depth: number): string {
-  let cached = cleanedStacks.get(entry);
-  if (cached === undefined || cached.depth !== depth) {
-    cached = { depth, text: cleanStack(entry.stackHolder.stack, depth).frames.join('\n') };
-    cleanedStacks.set(entry, cached);
-  }
-  return cached.text;
-}
-
 /**
  * Config-level ignores by type, applied before waiting: an ignored timer must not keep the check
  * turning the event loop and collecting garbage after every test.
@@ -200,7 +187,7 @@ function isIgnoredByType(entry: Entry, options: ResolvedOptions): boolean {
 
 function isIgnoredByStack(entry: Entry, options: ResolvedOptions): boolean {
   if (options.ignoreStacks.length === 0) return false;
-  const stack = reportedStack(entry, options.stackDepth);
+  const stack = ownStack(entry, options.stackDepth).frames.join('\n');
   return options.ignoreStacks.some((pattern) =>
     typeof pattern === 'string' ? stack.includes(pattern) : pattern.test(stack),
   );

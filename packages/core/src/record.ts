@@ -34,8 +34,25 @@ export interface LeakRecord {
 
 const MAX_ANCESTRY = 32;
 
+const cleanedStacks = new WeakMap<Entry, { depth: number; stack: CleanStack }>();
+
+/** The entry's own creation stack, cleaned to `depth` frames: formatted and cleaned once per entry. */
+export function ownStack(entry: Entry, depth: number): CleanStack {
+  let cached = cleanedStacks.get(entry);
+  if (cached === undefined || cached.depth !== depth) {
+    cached = { depth, stack: cleanStack(entry.stackHolder.stack, depth) };
+    cleanedStacks.set(entry, cached);
+  }
+  return cached.stack;
+}
+
+/** Whether the entry's stack was already formatted (formatting is what costs). */
+export function hasOwnStackCleaned(entry: Entry): boolean {
+  return cleanedStacks.has(entry);
+}
+
 function creationStack(entry: Entry, stackDepth: number): CleanStack {
-  const own = cleanStack(entry.stackHolder.stack, stackDepth);
+  const own = ownStack(entry, stackDepth);
   // A server's handle is created a tick after the user's listen() call; that call was recorded.
   if (own.location !== undefined || !entry.type.endsWith('SERVERWRAP')) return own;
   return cleanStack(listenStackOf(entry)?.stack, stackDepth);
