@@ -16,10 +16,10 @@
 // Variants `destroy` and `destroy, trackPromises:false` are for the notes: the price of a destroy hook.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fail, machineLine, median, ratio, wholeNumber } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const coreDist = join(here, '..', 'packages', 'core', 'dist', 'index.js');
@@ -62,10 +62,10 @@ if (args.child) {
 // Parent: spawn, alternate, summarise.
 
 function main() {
-  const runs = positive('runs');
-  positive('iterations');
-  positive('rounds');
-  positive('reps');
+  const runs = wholeNumber(args, 'runs');
+  wholeNumber(args, 'iterations');
+  wholeNumber(args, 'rounds');
+  wholeNumber(args, 'reps');
   if (!existsSync(coreDist)) {
     fail(`bench: ${coreDist} is missing. Build the packages first: npx -y pnpm@10 build`);
   }
@@ -103,7 +103,7 @@ function main() {
     process.stderr.write(`bench: run ${run + 1}/${runs} done\n`);
   }
 
-  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
+  const machine = machineLine();
   const lines = [
     `## @loose-ends/core overhead — Node ${version}`,
     '',
@@ -288,33 +288,10 @@ async function ioFixture() {
 
 // ---------------------------------------------------------------------------------------------
 
-function median(values) {
-  if (!values?.length) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function ratio(value, base) {
-  return base === undefined ? '' : `${(value / base).toFixed(2)}×`;
-}
-
 function fmt(value) {
   return value >= 100 ? value.toFixed(0) : value.toFixed(1);
 }
 
-function positive(name) {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < 1)
-    fail(`bench: --${name} must be a whole number ≥ 1, got "${args[name]}"`);
-  return value;
-}
-
 function readHeader() {
   return `${fileURLToPath(import.meta.url)}\nSee the comment at the top of this file, or bench/README.md.`;
-}
-
-function fail(message) {
-  console.error(message);
-  process.exit(1);
 }

@@ -12,10 +12,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { fail, machineLine, median, ratio, wholeNumber } from '../lib.mjs';
 import { CANARY, generate, WORKLOADS } from './generate.mjs';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,10 +36,10 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-const runs = wholeNumber('runs');
-const files = wholeNumber('files');
-const testsPerFile = wholeNumber('tests');
-const promiseIterations = wholeNumber('promise-iterations');
+const runs = wholeNumber(args, 'runs');
+const files = wholeNumber(args, 'files');
+const testsPerFile = wholeNumber(args, 'tests');
+const promiseIterations = wholeNumber(args, 'promise-iterations');
 const runners = list('runners', RUNNERS);
 const workloads = list('workloads', WORKLOADS);
 
@@ -249,7 +249,7 @@ for (const runner of runners) {
   }
 }
 
-const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+const machine = machineLine();
 const lines = [
   `## Cross-runner benchmark — ${startedAt.toISOString().slice(0, 10)}, Node ${process.versions.node}, ${machine}`,
   '',
@@ -309,37 +309,15 @@ console.error(`\nbench: table written to ${out}`);
 
 // ---------------------------------------------------------------------------------------------
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function ratio(value, base) {
-  return base === undefined ? '' : `${(value / base).toFixed(2)}×`;
-}
-
 function tail(text, count = 30) {
   return text.trim().split('\n').slice(-count).join('\n');
-}
-
-function wholeNumber(name) {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`bench: --${name} must be a whole number ≥ 1, got "${args[name]}"`);
-    process.exit(1);
-  }
-  return value;
 }
 
 function list(name, accepted) {
   const values = args[name].split(',').filter(Boolean);
   const unknown = values.filter((value) => !accepted.includes(value));
   if (unknown.length > 0 || values.length === 0) {
-    console.error(
-      `bench: --${name} accepts a comma-separated list of ${accepted.join(', ')}; got "${args[name]}"`,
-    );
-    process.exit(1);
+    fail(`bench: --${name} accepts a comma-separated list of ${accepted.join(', ')}; got "${args[name]}"`);
   }
   return values;
 }
