@@ -7,7 +7,14 @@ import type { SourceMap } from 'magic-string';
 import MagicString from 'magic-string';
 import type { Plugin } from 'vitest/config';
 import { LooseEndsReporter } from './reporter.js';
-import { ALLOW_LEAKS_TAG, encodeOptions, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
+import {
+  ALLOW_LEAKS_TAG,
+  detectionOffMessage,
+  encodeOptions,
+  FILE_SCOPE_KEY,
+  PLUGIN_KEY,
+  PROVIDE_KEY,
+} from './transport.js';
 
 /** The setup module next to this file in `dist/`; Vitest loads it in every worker. */
 const SETUP_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'setup.js');
@@ -107,11 +114,7 @@ const warned = new WeakSet<object>();
 function warnOnce(vitest: VitestLike, reason: string): void {
   if (warned.has(vitest)) return;
   warned.add(vitest);
-  vitest.logger.warn(
-    `[loose-ends] Leak detection is OFF: ${reason} (added in Vitest 4.1), which loose-ends needs to run each test ` +
-      'and its hooks under the test. Tests will run, but leftover async work is not checked. ' +
-      'Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.',
-  );
+  vitest.logger.warn(detectionOffMessage(reason));
 }
 
 /** The part of Vitest's `TestProject` the plugin uses to tell test files from the modules they import. */

@@ -20,7 +20,7 @@ import {
 } from '@loose-ends/core';
 import * as vitest from 'vitest';
 import type { LooseEndsTaskMeta } from './meta.js';
-import { decodeOptions, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
+import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
 
 type Vitest = typeof vitest;
 interface TaskLike {
@@ -166,9 +166,5 @@ function warnNoAroundEach(): void {
   // The plugin already said it once for the whole run, in the main process.
   if (state[WARNED] || provided(PLUGIN_KEY) === true) return;
   state[WARNED] = true;
-  process.stderr.write(
-    `[loose-ends] Leak detection is OFF: this Vitest has no aroundEach (added in Vitest 4.1), which ` +
-      'loose-ends needs to run each test and its hooks under the test. Tests will run, but leftover async ' +
-      'work is not checked. Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.\n',
-  );
+  process.stderr.write(`${detectionOffMessage('this Vitest has no aroundEach')}\n`);
 }

@@ -6,6 +6,15 @@ export const PROVIDE_KEY = 'looseEnds';
 /** Set by the plugin, so workers know the main process already reported what it had to. */
 export const PLUGIN_KEY = 'looseEnds:plugin';
 
+/** What the main process (plugin) and a worker (setup file) say when this Vitest has no aroundEach. */
+export function detectionOffMessage(reason: string): string {
+  return (
+    `[loose-ends] Leak detection is OFF: ${reason} (added in Vitest 4.1), which loose-ends needs to run each test ` +
+    'and its hooks under the test. Tests will run, but leftover async work is not checked. ' +
+    'Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.'
+  );
+}
+
 /** The tag the plugin declares, so `strictTags` accepts `test(name, { tags: ['allow-leaks'] }, fn)`. */
 export const ALLOW_LEAKS_TAG = 'allow-leaks';
 
