@@ -1,6 +1,5 @@
+import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 // From node:timers, not the global: fake timers (vi.useFakeTimers, jest.useFakeTimers) replace the
 // global one, and a test that leaves them installed would otherwise hang the check forever.
@@ -30,6 +29,7 @@ export async function settle<T>(listLeft: () => readonly T[], maxTurns: number):
   return left;
 }
 
+const requireLazily = createRequire(import.meta.url);
 let gcFunction: (() => void) | null | undefined;
 
 /** A working `gc()` without `--expose-gc` on the command line (NOTES A4); `null` if the runtime refuses. */
@@ -40,8 +40,12 @@ function getGc(): (() => void) | null {
       gcFunction = existing;
     } else {
       try {
-        setFlagsFromString('--expose-gc');
-        gcFunction = runInNewContext('gc') as () => void;
+        // Loaded here, not imported: most checks never need a forced GC, and loading node:v8 and
+        // node:vm costs every test worker start-up time.
+        const v8 = requireLazily('node:v8') as typeof import('node:v8');
+        const vm = requireLazily('node:vm') as typeof import('node:vm');
+        v8.setFlagsFromString('--expose-gc');
+        gcFunction = vm.runInNewContext('gc') as () => void;
       } catch {
         gcFunction = null;
       }

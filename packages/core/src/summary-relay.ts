@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,10 +28,29 @@ export function relaySummary(variable: string, summary: LeakSummary): boolean {
   if (directory === undefined || directory === '') return false;
   try {
     mkdirSync(directory, { recursive: true });
-    writeFileSync(path.join(directory, `${process.pid}-${randomUUID()}.json`), JSON.stringify(summary));
+    writeExclusively(directory, JSON.stringify(summary));
     return true;
   } catch {
     return false;
+  }
+}
+
+let written = 0;
+
+/**
+ * A name no other worker holds: created with `wx`, so a worker whose pid was reused (or a worker
+ * thread sharing its pid) takes the next number instead of overwriting an uncollected tally.
+ * Not `randomUUID`: loading node:crypto cost every worker more start-up than the rest of loose-ends.
+ */
+function writeExclusively(directory: string, content: string): void {
+  for (;;) {
+    const file = path.join(directory, `${process.pid}-${written++}.json`);
+    try {
+      writeFileSync(file, content, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
 }
 
