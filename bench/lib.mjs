@@ -26,6 +26,16 @@ export function wholeNumber(args, name) {
   return value;
 }
 
+/** `args[name]` as a comma-separated list of `accepted` values, or exit saying which are accepted. */
+export function listOf(args, name, accepted) {
+  const values = args[name].split(',').filter(Boolean);
+  const unknown = values.filter((value) => !accepted.includes(value));
+  if (unknown.length > 0 || values.length === 0) {
+    fail(`bench: --${name} accepts a comma-separated list of ${accepted.join(', ')}; got "${args[name]}"`);
+  }
+  return values;
+}
+
 /** `2 cores (AMD EPYC …), 24 GiB RAM` */
 export function machineLine() {
   return `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;

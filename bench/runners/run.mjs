@@ -10,21 +10,18 @@
 // fills the runners' caches first. Prints a markdown table and writes it to bench/results/.
 // See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fail, machineLine, median, ratio, wholeNumber } from '../lib.mjs';
+import { listOf, machineLine, median, ratio, wholeNumber } from '../lib.mjs';
 import { CANARY, generate, WORKLOADS } from './generate.mjs';
+import { adapterReady, RUNNERS, variantsFor } from './variants.mjs';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const repoDir = join(benchDir, '..');
 const resultsDir = join(benchDir, 'results');
 const suitesDir = join(resultsDir, 'suites');
-const requireFromBench = createRequire(join(benchDir, 'package.json'));
 
-const RUNNERS = ['jest', 'vitest', 'mocha'];
 const { values: args } = parseArgs({
   options: {
     runners: { type: 'string', default: RUNNERS.join(',') },
@@ -40,96 +37,10 @@ const runs = wholeNumber(args, 'runs');
 const files = wholeNumber(args, 'files');
 const testsPerFile = wholeNumber(args, 'tests');
 const promiseIterations = wholeNumber(args, 'promise-iterations');
-const runners = list('runners', RUNNERS);
-const workloads = list('workloads', WORKLOADS);
+const runners = listOf(args, 'runners', RUNNERS);
+const workloads = listOf(args, 'workloads', WORKLOADS);
 
-const [major, minor] = process.versions.node.split('.').map(Number);
-// Vitest 5 needs Node >= 22.12; older Nodes run Vitest 4.1 (installed as the `vitest4` alias).
-const vitestPackage = major > 22 || (major === 22 && minor >= 12) ? 'vitest' : 'vitest4';
-
-function binOf(pkg, name = pkg) {
-  const manifestPath = requireFromBench.resolve(`${pkg}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  const bin = typeof manifest.bin === 'string' ? manifest.bin : manifest.bin[name];
-  return { file: join(dirname(manifestPath), bin), version: manifest.version };
-}
-
-/** Baseline, loose-ends and the floor: every runner has these three, given their command lines. */
-function standardVariants(baseline, looseEnds, floor, adapter) {
-  return [
-    { name: 'baseline', label: 'baseline (no detector)', argv: baseline },
-    { name: 'loose-ends', label: 'loose-ends', argv: looseEnds, adapter },
-    { name: 'floor', label: 'empty async_hooks (floor)', argv: floor },
-  ];
-}
-
-/** The variants of one runner: name, label, and the command line (after `node`). */
-function variantsFor(runner, dir) {
-  const variants = [];
-  if (runner === 'jest') {
-    const { file, version } = binOf('jest');
-    const jest = (config, ...extra) => [file, '--config', join(dir, config), '--ci', '--silent', ...extra];
-    variants.push(
-      ...standardVariants(
-        jest('jest.baseline.config.cjs'),
-        jest('jest.loose-ends.config.cjs'),
-        jest('jest.floor.config.cjs'),
-        'jest-env',
-      ),
-      {
-        name: 'runner-detector',
-        label: 'jest --detectOpenHandles',
-        argv: jest('jest.baseline.config.cjs', '--detectOpenHandles'),
-      },
-    );
-    return { version: `jest ${version}`, variants };
-  }
-  if (runner === 'vitest') {
-    const { file, version } = binOf(vitestPackage, 'vitest');
-    const vitest = (config, ...extra) => [
-      file,
-      'run',
-      '--config',
-      join(dir, config),
-      '--root',
-      dir,
-      ...extra,
-    ];
-    variants.push(
-      ...standardVariants(
-        vitest('vitest.baseline.config.mjs'),
-        vitest('vitest.loose-ends.config.mjs'),
-        vitest('vitest.floor.config.mjs'),
-        'vitest-plugin',
-      ),
-    );
-    const help = spawnSync(process.execPath, [file, '--help'], { encoding: 'utf8' }).stdout ?? '';
-    if (help.includes('--detectAsyncLeaks')) {
-      variants.push({
-        name: 'runner-detector',
-        label: 'vitest --detectAsyncLeaks',
-        argv: vitest('vitest.baseline.config.mjs', '--detectAsyncLeaks'),
-      });
-    }
-    return { version: `vitest ${version}`, variants };
-  }
-  const { file, version } = binOf('mocha');
-  const mocha = (...extra) => [file, '--no-config', ...extra, join(dir, 'test', '*.spec.cjs')];
-  variants.push(
-    // loose-ends as the adapter README says: --require @loose-ends/mocha-hooks.
-    ...standardVariants(
-      mocha(),
-      mocha('--require', '@loose-ends/mocha-hooks'),
-      mocha('--require', join(dir, 'floor.cjs')),
-      'mocha-hooks',
-    ),
-  );
-  return { version: `mocha ${version} (no detector of its own)`, variants };
-}
-
-function adapterReady(adapter) {
-  return existsSync(join(repoDir, 'packages', adapter, 'dist', 'index.js'));
-}
+const [major] = process.versions.node.split('.').map(Number);
 
 const TIMES_MARKER = '__loose_ends_bench_times__';
 
@@ -311,13 +222,4 @@ console.error(`\nbench: table written to ${out}`);
 
 function tail(text, count = 30) {
   return text.trim().split('\n').slice(-count).join('\n');
-}
-
-function list(name, accepted) {
-  const values = args[name].split(',').filter(Boolean);
-  const unknown = values.filter((value) => !accepted.includes(value));
-  if (unknown.length > 0 || values.length === 0) {
-    fail(`bench: --${name} accepts a comma-separated list of ${accepted.join(', ')}; got "${args[name]}"`);
-  }
-  return values;
 }

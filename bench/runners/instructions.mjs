@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+// Instruction counts: the same generated suites as run.mjs, each variant run once under valgrind's
+// cachegrind, which counts the instructions the runner process and all its workers execute.
+// Counts do not move with the machine's load the way wall and CPU time do (±8% between batches on
+// a shared machine), so a change of 1–2% can be seen in one run per variant. Slow: about 50× a
+// normal run, hence a smaller default suite.
+//
+//   node bench/runners/instructions.mjs [--runners jest,vitest,mocha] [--workloads realistic,promise]
+//                                       [--files 6] [--tests 15] [--promise-iterations 20000]
+//
+// Needs valgrind (Debian: apt-get install valgrind). See bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fail, listOf, machineLine, ratio, wholeNumber } from '../lib.mjs';
+import { generate, WORKLOADS } from './generate.mjs';
+import { adapterReady, RUNNERS, variantsFor } from './variants.mjs';
+
+const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
+const suitesDir = join(resultsDir, 'suites-instructions');
+
+const { values: args } = parseArgs({
+  options: {
+    runners: { type: 'string', default: RUNNERS.join(',') },
+    workloads: { type: 'string', default: WORKLOADS.join(',') },
+    files: { type: 'string', default: '6' },
+    tests: { type: 'string', default: '15' },
+    'promise-iterations': { type: 'string', default: '20000' },
+    out: { type: 'string' },
+  },
+});
+const files = wholeNumber(args, 'files');
+const testsPerFile = wholeNumber(args, 'tests');
+const promiseIterations = wholeNumber(args, 'promise-iterations');
+const runners = listOf(args, 'runners', RUNNERS);
+const workloads = listOf(args, 'workloads', WORKLOADS);
+
+const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+if (valgrind.status !== 0) {
+  fail('bench: instructions.mjs needs valgrind on the PATH (Debian/Ubuntu: apt-get install valgrind).');
+}
+
+/** Runs one variant under cachegrind; returns the instructions of all its processes, summed. */
+function count(variant, dir) {
+  const logs = mkdtempSync(join(tmpdir(), 'loose-ends-instructions-'));
+  try {
+    const child = spawnSync(
+      'valgrind',
+      [
+        '--tool=cachegrind',
+        '--cache-sim=no',
+        '--cachegrind-out-file=/dev/null',
+        '--trace-children=yes',
+        `--log-file=${join(logs, '%p.log')}`,
+        process.execPath,
+        ...variant.argv,
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+        env: quietEnv(),
+      },
+    );
+    let instructions = 0;
+    for (const name of readdirSync(logs)) {
+      const match = /I\s+refs:\s+([\d,]+)/.exec(readFileSync(join(logs, name), 'utf8'));
+      if (match) instructions += Number(match[1].replaceAll(',', ''));
+    }
+    return { instructions, status: child.status, output: `${child.stdout}\n${child.stderr}` };
+  } finally {
+    rmSync(logs, { recursive: true, force: true });
+  }
+}
+
+function quietEnv() {
+  return { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
+}
+
+const lines = [
+  `## Instruction counts — ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${machineLine()}`,
+  '',
+  `${files} files × ${testsPerFile} tests per suite, one warm-up run per variant, then one run under valgrind (cachegrind): instructions executed by the runner process and all its workers and threads, start-up included. Repeat runs agree within about 0.5%.`,
+  '',
+  '| runner | suite | variant | instructions | × baseline | × floor |',
+  '|---|---|---|---|---|---|',
+];
+for (const runner of runners) {
+  for (const workload of workloads) {
+    const dir = generate({ root: suitesDir, runner, workload, files, testsPerFile, promiseIterations });
+    const { version, variants } = variantsFor(runner, dir);
+    const measured = [];
+    for (const variant of variants) {
+      if (variant.name === 'runner-detector') continue;
+      if (variant.adapter && !adapterReady(variant.adapter)) {
+        console.error(
+          `-- ${variant.label}: skipped, packages/${variant.adapter}/dist is not built (pnpm build)`,
+        );
+        continue;
+      }
+      // Warm-up at full speed first: Jest's and Vite's transform caches are filled by the first run
+      // on a fresh suite, which would otherwise be counted against whichever variant runs first.
+      spawnSync(process.execPath, variant.argv, { cwd: dir, stdio: 'ignore', env: quietEnv() });
+      const result = count(variant, dir);
+      if (result.status !== 0 || result.instructions === 0) {
+        console.error(
+          `-- ${version} ${workload} ${variant.label} failed (exit ${result.status}):\n${result.output.trim().split('\n').slice(-20).join('\n')}`,
+        );
+        continue;
+      }
+      console.error(
+        `   ${version} ${workload} ${variant.label}: ${(result.instructions / 1e9).toFixed(3)} G`,
+      );
+      measured.push({ ...variant, instructions: result.instructions });
+    }
+    const of = (name) => measured.find((variant) => variant.name === name)?.instructions;
+    for (const variant of measured) {
+      lines.push(
+        `| ${version} | ${workload} | ${variant.label} | ${(variant.instructions / 1e9).toFixed(3)} G | ${ratio(variant.instructions, of('baseline'))} | ${ratio(variant.instructions, of('floor'))} |`,
+      );
+    }
+  }
+}
+const table = lines.join('\n');
+console.log(`\n${table}`);
+const out = args.out ?? join(resultsDir, `instructions-node${process.versions.node.split('.')[0]}.md`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${table}\n`);
+console.error(`\nbench: table written to ${out}`);
