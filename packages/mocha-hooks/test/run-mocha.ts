@@ -47,7 +47,8 @@ export function runMocha(
   let stderr = '';
   const seen = () => {
     options.onOutput?.(stdout + stderr);
-    if (options.until?.test(stdout + stderr)) child.kill();
+    // SIGINT, as a user's Ctrl-C: Mocha's watch mode then runs the global teardown before exiting.
+    if (options.until?.test(stdout + stderr)) child.kill('SIGINT');
   };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;

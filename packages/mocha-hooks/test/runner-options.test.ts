@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
@@ -30,13 +31,16 @@ describe('Mocha options and run modes', () => {
     assert.equal(run.code, 1, describeRun(run));
   });
 
-  it('--watch reports on every run', async () => {
+  it('--watch reports on every run, and Ctrl-C leaves no temporary directory behind', async () => {
     const spec = path.join(project, 'extra/leaky.spec.cjs');
+    // The summary relay's directory goes under TMPDIR: a fresh one shows whether it was removed.
+    const temporary = mkdtempSync(path.join(tmpdir(), 'mocha-watch-tmp-'));
     let touched = false;
     const run = await runMocha(
       project,
       [...plain('extra/leaky.spec.cjs'), '--watch', '--watch-files', 'extra/leaky.spec.cjs'],
       {
+        env: { TMPDIR: temporary },
         timeoutMs: 30_000,
         onOutput: (output) => {
           if (!touched && /waiting for changes/.test(output)) {
@@ -54,6 +58,9 @@ describe('Mocha options and run modes', () => {
     assert.equal(summaries?.length, 2, describeRun(run));
     assert.equal(run.stdout.match(/1\) leaky: forgets clearInterval/g)?.length, 2, describeRun(run));
     assert.doesNotMatch(run.stdout, /✔ leaky/, describeRun(run));
+    const left = readdirSync(temporary);
+    rmSync(temporary, { recursive: true, force: true });
+    assert.deepEqual(left, [], 'the summary relay directory was left behind');
   });
 
   it('LOOSE_ENDS_MODE=warn prints the report and fails nothing', async () => {
