@@ -164,8 +164,9 @@ describe('each kind of leftover work is found, and its cleaned-up twin is not', 
     assert.equal(clean.result.status, 'clean');
   });
 
-  test('fs.watch', async () => {
+  test('fs.watch', async (t) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loose-ends-watch-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const leaky = await runAsTest('leaky watcher', () => {
       const watcher = fs.watch(dir);
       return () => watcher.close();
@@ -177,8 +178,10 @@ describe('each kind of leftover work is found, and its cleaned-up twin is not', 
     assert.equal(clean.result.status, 'clean');
   });
 
-  test('fs.watchFile', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loose-ends-watchfile-')), 'f.txt');
+  test('fs.watchFile', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loose-ends-watchfile-'));
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'f.txt');
     fs.writeFileSync(file, 'x');
     const listener = noop;
     const leaky = await runAsTest('leaky watchFile', () => {
