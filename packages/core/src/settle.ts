@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { setImmediate } from 'node:timers';
+import { requireLazily } from './require-lazily.js';
 
 // From node:timers, not the global: fake timers (vi.useFakeTimers, jest.useFakeTimers) replace the
 // global one, and a test that leaves them installed would otherwise hang the check forever.
@@ -29,7 +29,6 @@ export async function settle<T>(listLeft: () => readonly T[], maxTurns: number):
   return left;
 }
 
-const requireLazily = createRequire(import.meta.url);
 let gcFunction: (() => void) | null | undefined;
 
 /** A working `gc()` without `--expose-gc` on the command line (NOTES A4); `null` if the runtime refuses. */
@@ -40,8 +39,7 @@ function getGc(): (() => void) | null {
       gcFunction = existing;
     } else {
       try {
-        // Loaded here, not imported: most checks never need a forced GC, and loading node:v8 and
-        // node:vm costs every test worker start-up time.
+        // Most checks never force a GC: node:v8 and node:vm load only when one does.
         const v8 = requireLazily('node:v8') as typeof import('node:v8');
         const vm = requireLazily('node:vm') as typeof import('node:vm');
         v8.setFlagsFromString('--expose-gc');

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { codeFrameColumns } from '@babel/code-frame';
 import type StackUtils from 'stack-utils';
 import { hiddenFrameDirectories } from './registry.js';
+import { requireLazily } from './require-lazily.js';
 
 export interface SourceLocation {
   readonly file: string;
@@ -19,11 +19,7 @@ export interface CleanStack {
   readonly location: SourceLocation | undefined;
 }
 
-/**
- * Loaded on first use: only a report needs them, and every test worker (Vitest starts one per test
- * file) would otherwise pay for loading them.
- */
-const requireLazily = createRequire(import.meta.url);
+// Loaded on first use: only a report needs them.
 let stackUtils: StackUtils | undefined;
 function stackParser(): StackUtils {
   stackUtils ??= new (requireLazily('stack-utils') as typeof StackUtils)();
