@@ -14,29 +14,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { fail, listOf, machineLine, ratio, wholeNumber } from '../lib.mjs';
-import { generate, WORKLOADS } from './generate.mjs';
-import { adapterReady, RUNNERS, variantsFor } from './variants.mjs';
+import { fail, machineLine, ratio } from '../lib.mjs';
+import { generate } from './generate.mjs';
+import { adapterReady, suiteOptions, variantsFor } from './variants.mjs';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 const suitesDir = join(resultsDir, 'suites-instructions');
 
-const { values: args } = parseArgs({
-  options: {
-    runners: { type: 'string', default: RUNNERS.join(',') },
-    workloads: { type: 'string', default: WORKLOADS.join(',') },
-    files: { type: 'string', default: '6' },
-    tests: { type: 'string', default: '15' },
-    'promise-iterations': { type: 'string', default: '20000' },
-    out: { type: 'string' },
-  },
-});
-const files = wholeNumber(args, 'files');
-const testsPerFile = wholeNumber(args, 'tests');
-const promiseIterations = wholeNumber(args, 'promise-iterations');
-const runners = listOf(args, 'runners', RUNNERS);
-const workloads = listOf(args, 'workloads', WORKLOADS);
+const { args, runners, workloads, files, testsPerFile, promiseIterations } = suiteOptions({ files: 6 });
 
 const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
 if (valgrind.status !== 0) {

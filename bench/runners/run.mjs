@@ -13,32 +13,19 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { listOf, machineLine, median, ratio, wholeNumber } from '../lib.mjs';
-import { CANARY, generate, WORKLOADS } from './generate.mjs';
-import { adapterReady, RUNNERS, variantsFor } from './variants.mjs';
+import { machineLine, median, ratio, wholeNumber } from '../lib.mjs';
+import { CANARY, generate } from './generate.mjs';
+import { adapterReady, suiteOptions, variantsFor } from './variants.mjs';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(benchDir, 'results');
 const suitesDir = join(resultsDir, 'suites');
 
-const { values: args } = parseArgs({
-  options: {
-    runners: { type: 'string', default: RUNNERS.join(',') },
-    workloads: { type: 'string', default: WORKLOADS.join(',') },
-    runs: { type: 'string', default: '5' },
-    files: { type: 'string', default: '20' },
-    tests: { type: 'string', default: '15' },
-    'promise-iterations': { type: 'string', default: '20000' },
-    out: { type: 'string' },
-  },
+const { args, runners, workloads, files, testsPerFile, promiseIterations } = suiteOptions({
+  files: 20,
+  extra: { runs: { type: 'string', default: '5' } },
 });
 const runs = wholeNumber(args, 'runs');
-const files = wholeNumber(args, 'files');
-const testsPerFile = wholeNumber(args, 'tests');
-const promiseIterations = wholeNumber(args, 'promise-iterations');
-const runners = listOf(args, 'runners', RUNNERS);
-const workloads = listOf(args, 'workloads', WORKLOADS);
 
 const [major] = process.versions.node.split('.').map(Number);
 

@@ -1,12 +1,41 @@
-// The variants each runner is measured in, as command lines (after `node`): shared by run.mjs
-// (wall and CPU time) and instructions.mjs (instruction counts).
+// What run.mjs (wall and CPU time) and instructions.mjs (instruction counts) share: their
+// command-line options, and the variants each runner is measured in, as command lines after `node`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { listOf, wholeNumber } from '../lib.mjs';
+import { WORKLOADS } from './generate.mjs';
 
 export const RUNNERS = ['jest', 'vitest', 'mocha'];
+
+/**
+ * The options both scripts take (which runners and suites, how big, where the table goes), plus
+ * `extra` ones; exits naming the option when a value is not accepted.
+ */
+export function suiteOptions({ files, extra = {} }) {
+  const { values: args } = parseArgs({
+    options: {
+      runners: { type: 'string', default: RUNNERS.join(',') },
+      workloads: { type: 'string', default: WORKLOADS.join(',') },
+      files: { type: 'string', default: String(files) },
+      tests: { type: 'string', default: '15' },
+      'promise-iterations': { type: 'string', default: '20000' },
+      out: { type: 'string' },
+      ...extra,
+    },
+  });
+  return {
+    args,
+    runners: listOf(args, 'runners', RUNNERS),
+    workloads: listOf(args, 'workloads', WORKLOADS),
+    files: wholeNumber(args, 'files'),
+    testsPerFile: wholeNumber(args, 'tests'),
+    promiseIterations: wholeNumber(args, 'promise-iterations'),
+  };
+}
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromBench = createRequire(join(benchDir, 'package.json'));
