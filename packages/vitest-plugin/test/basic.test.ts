@@ -66,6 +66,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
       'clean: repeats are each checked',
       'clean: uses the module-scope server',
       'clean: module-scope poller stopped in afterAll',
+      'clean: a test in a file whose first line is code',
     ]) {
       assert.ok(passed.includes(title), `"${title}" should pass\n${describeRun(run)}`);
     }
@@ -136,6 +137,17 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
     assert.match(run.output, new RegExp(`❯ ${where.replace(/[.]/g, '\\.')}:1\\n`), describeRun(run));
   });
 
+  test('a creation on the first line, where the plugin adds its call, keeps its exact column', () => {
+    const file = run.files.find((f) => f.name.endsWith('first-line.test.js'));
+    assert.ok(file, describeRun(run));
+    const where = markerLine(FIXTURE, 'test/first-line.test.js', 'first-line');
+    assert.match(
+      file.message,
+      new RegExp(`Created in the module scope at ${where.replace(/[.]/g, '\\.')}:16(?!\\d)`),
+      `${where}:16 expected in:\n${file.message}`,
+    );
+  });
+
   test('module-scope work stopped in afterAll is clean, also in a file without imports', () => {
     const file = run.files.find((f) => f.name.endsWith('module-clean.test.js'));
     assert.ok(file, describeRun(run));
@@ -146,7 +158,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
   test('one summary line ends the run, with counts by kind', () => {
     assert.match(
       run.stdout,
-      /loose-ends: 10 of 27 tests and 2 test files \(module scope or before-all hooks\) left 13 async tasks running \(7 intervals, 2 timeouts, 2 sockets, 1 server, 1 child process\)\./,
+      /loose-ends: 10 of 28 tests and 3 test files \(module scope or before-all hooks\) left 14 async tasks running \(8 intervals, 2 timeouts, 2 sockets, 1 server, 1 child process\)\./,
       describeRun(run),
     );
   });
