@@ -2,11 +2,13 @@
 // Instruction counts: the same generated suites as run.mjs, each variant run once under valgrind's
 // cachegrind, which counts the instructions the runner process and all its workers execute.
 // Counts do not move with the machine's load the way wall and CPU time do (±8% between batches on
-// a shared machine), so a change of 1–2% can be seen in one run per variant. Slow: about 50× a
-// normal run, hence a smaller default suite.
+// a shared machine), but they are not exact either: V8 sizes its heap from measured GC and mutator
+// speeds, so whether a run does one more full GC varies, and a run can differ from the next by up
+// to 8%. Hence several runs per variant (alternating), medians and min–max. Slow: about 50× a
+// normal run per run, hence a smaller default suite.
 //
 //   node bench/runners/instructions.mjs [--runners jest,vitest,mocha] [--workloads realistic,promise]
-//                                       [--files 6] [--tests 15] [--promise-iterations 20000]
+//                                       [--runs 3] [--files 6] [--tests 15] [--promise-iterations 20000]
 //
 // Needs valgrind (Debian: apt-get install valgrind). See bench/README.md.
 import { spawnSync } from 'node:child_process';
@@ -14,14 +16,18 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fail, machineLine, ratio } from '../lib.mjs';
+import { fail, machineLine, median, ratio, wholeNumber } from '../lib.mjs';
 import { generate } from './generate.mjs';
 import { adapterReady, suiteOptions, variantsFor } from './variants.mjs';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
 const suitesDir = join(resultsDir, 'suites-instructions');
 
-const { args, runners, workloads, files, testsPerFile, promiseIterations } = suiteOptions({ files: 6 });
+const { args, runners, workloads, files, testsPerFile, promiseIterations } = suiteOptions({
+  files: 6,
+  extra: { runs: { type: 'string', default: '3' } },
+});
+const runs = wholeNumber(args, 'runs');
 
 const valgrind = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
 if (valgrind.status !== 0) {
@@ -68,11 +74,12 @@ function quietEnv() {
 const lines = [
   `## Instruction counts — ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${machineLine()}`,
   '',
-  `${files} files × ${testsPerFile} tests per suite, one warm-up run per variant, then one run under valgrind (cachegrind): instructions executed by the runner process and all its workers and threads, start-up included. Repeat runs agree within about 0.5%.`,
+  `${files} files × ${testsPerFile} tests per suite, one warm-up run per variant, then ${runs} runs per variant under valgrind (cachegrind), variants alternating: instructions executed by the runner process and all its workers and threads, start-up included. Median (min–max); ratios are of medians.`,
   '',
-  '| runner | suite | variant | instructions | × baseline | × floor |',
+  '| runner | suite | variant | instructions, median (min–max) | × baseline | × floor |',
   '|---|---|---|---|---|---|',
 ];
+const giga = (instructions) => (instructions / 1e9).toFixed(3);
 for (const runner of runners) {
   for (const workload of workloads) {
     const dir = generate({ root: suitesDir, runner, workload, files, testsPerFile, promiseIterations });
@@ -89,22 +96,30 @@ for (const runner of runners) {
       // Warm-up at full speed first: Jest's and Vite's transform caches are filled by the first run
       // on a fresh suite, which would otherwise be counted against whichever variant runs first.
       spawnSync(process.execPath, variant.argv, { cwd: dir, stdio: 'ignore', env: quietEnv() });
-      const result = count(variant, dir);
-      if (result.status !== 0 || result.instructions === 0) {
-        console.error(
-          `-- ${version} ${workload} ${variant.label} failed (exit ${result.status}):\n${result.output.trim().split('\n').slice(-20).join('\n')}`,
-        );
-        continue;
+      measured.push({ ...variant, counts: [] });
+    }
+    for (let run = 0; run < runs; run++) {
+      for (const variant of measured.filter((candidate) => !candidate.failed)) {
+        const result = count(variant, dir);
+        if (result.status !== 0 || result.instructions === 0) {
+          console.error(
+            `-- ${version} ${workload} ${variant.label} failed (exit ${result.status}):\n${result.output.trim().split('\n').slice(-20).join('\n')}`,
+          );
+          variant.failed = true;
+          continue;
+        }
+        variant.counts.push(result.instructions);
       }
       console.error(
-        `   ${version} ${workload} ${variant.label}: ${(result.instructions / 1e9).toFixed(3)} G`,
+        `   ${version} ${workload} run ${run + 1}/${runs}: ${measured.map((variant) => `${variant.name} ${variant.failed ? 'failed' : `${giga(variant.counts.at(-1))} G`}`).join(', ')}`,
       );
-      measured.push({ ...variant, instructions: result.instructions });
     }
-    const of = (name) => measured.find((variant) => variant.name === name)?.instructions;
-    for (const variant of measured) {
+    const timed = measured.filter((variant) => !variant.failed);
+    const of = (name) => median(timed.find((variant) => variant.name === name)?.counts);
+    for (const variant of timed) {
+      const middle = median(variant.counts);
       lines.push(
-        `| ${version} | ${workload} | ${variant.label} | ${(variant.instructions / 1e9).toFixed(3)} G | ${ratio(variant.instructions, of('baseline'))} | ${ratio(variant.instructions, of('floor'))} |`,
+        `| ${version} | ${workload} | ${variant.label} | ${giga(middle)} G (${giga(Math.min(...variant.counts))}–${giga(Math.max(...variant.counts))}) | ${ratio(middle, of('baseline'))} | ${ratio(middle, of('floor'))} |`,
       );
     }
   }
