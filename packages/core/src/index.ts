@@ -6,6 +6,7 @@ export { Engine, getEngine } from './engine.js';
 export { reportInternalError } from './internal-error.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
+export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';
 export { AsyncLeakError, countByKind, leaksToJSON, renderLeaks } from './report.js';

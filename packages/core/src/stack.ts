@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { codeFrameColumns } from '@babel/code-frame';
 import type StackUtils from 'stack-utils';
+import { displayPath } from './paths.js';
 import { hiddenFrameDirectories } from './registry.js';
 import { requireLazily } from './require-lazily.js';
 
@@ -103,9 +104,7 @@ function firstUserLocation(frames: readonly string[]): SourceLocation | undefine
 
 /** `test/server.test.ts:12:5`, relative to the working directory when inside it. */
 export function formatLocation(location: SourceLocation): string {
-  const relative = path.relative(process.cwd(), location.file);
-  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? location.file : relative;
-  return `${shown}:${location.line}:${location.column}`;
+  return `${displayPath(location.file)}:${location.line}:${location.column}`;
 }
 
 const sourceCache = new Map<string, string | null>();

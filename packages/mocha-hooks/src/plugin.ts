@@ -7,6 +7,7 @@ import {
   bindToContext,
   closeSummaryRelay,
   collectRelayedSummaries,
+  displayPath,
   emptySummary,
   formatSummary,
   getEngine,
@@ -67,7 +68,7 @@ const detecting = (): boolean => state.options.mode !== 'off';
 function fileContext(file: string): LeakContext {
   let ctx = state.files.get(file);
   if (ctx === undefined) {
-    ctx = engine.createContext({ kind: 'file', title: path.relative(process.cwd(), file) || file, file });
+    ctx = engine.createContext({ kind: 'file', title: displayPath(file), file });
     state.files.set(file, ctx);
   }
   return ctx;

@@ -12,6 +12,7 @@ import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from
 import {
   addToSummary,
   allowLeaksIn,
+  displayPath,
   emptySummary,
   getEngine,
   hideFramesFrom,
@@ -130,12 +131,7 @@ function isFileTask(value: unknown): value is TaskLike & { filepath: string } {
 }
 
 function fileContext(filepath: string): LeakContext {
-  const relative = path.relative(process.cwd(), filepath);
-  return getEngine().createContext({
-    kind: 'file',
-    title: relative.startsWith('..') ? filepath : relative,
-    file: filepath,
-  });
+  return getEngine().createContext({ kind: 'file', title: displayPath(filepath), file: filepath });
 }
 
 function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
