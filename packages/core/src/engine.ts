@@ -132,10 +132,8 @@ export class Engine {
         if (options.gc && left.some(isCollectable)) left = await collectAndSettle(unsettled);
         const found = toRecords(left, options);
         if (found.length === 0) return result(ctx, 'clean');
-        const leaks = found.filter((leak) => !ctx.allowances.some((allowance) => allowance.matches(leak)));
-        const allowed = found.filter((leak) => !leaks.includes(leak));
-        if (leaks.length === 0)
-          return result(ctx, allowed.length > 0 ? 'allowed' : 'clean', NOTHING, allowed);
+        const { leaks, allowed } = splitAllowed(found, ctx);
+        if (leaks.length === 0) return result(ctx, 'allowed', NOTHING, allowed);
         const error = new AsyncLeakError(subjectOf(ctx), ctx.title, leaks, render);
         return result(ctx, 'leaked', leaks, allowed, error, options.mode === 'fail');
       });
@@ -152,6 +150,23 @@ function toRecords(entries: readonly Entry[], options: ResolvedOptions): LeakRec
   return entries
     .filter((entry) => !isIgnoredByStack(entry, options))
     .map((entry) => toRecord(entry, options.stackDepth, now));
+}
+
+/**
+ * Leaks to report and leaks the test allowed itself, in one pass. Allowances are matched against
+ * full records (a predicate may read any field), so every record is built either way.
+ */
+function splitAllowed(
+  found: LeakRecord[],
+  ctx: LeakContext,
+): { leaks: LeakRecord[]; allowed: readonly LeakRecord[] } {
+  if (ctx.allowances.length === 0) return { leaks: found, allowed: NOTHING };
+  const leaks: LeakRecord[] = [];
+  const allowed: LeakRecord[] = [];
+  for (const leak of found) {
+    (ctx.allowances.some((allowance) => allowance.matches(leak)) ? allowed : leaks).push(leak);
+  }
+  return { leaks, allowed };
 }
 
 function result(
