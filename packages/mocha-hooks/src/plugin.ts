@@ -256,13 +256,12 @@ async function checkFileScopes(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // Global fixtures: once per run (once per session under --watch), in the main process only.
-// The summary line is printed right after the reporter's totals (Runner `end`, see mocha-internals),
-// or here at teardown when the Runner patch is not in place.
+// The summary line is printed right after the reporter's totals (Runner `end`, see mocha-internals);
+// teardown prints whatever is left unprinted, which is everything when the Runner patch is not in place.
 
 function mochaGlobalSetup(): void {
   if (state.runOpen) return;
   state.runOpen = true;
-  state.isMain = true;
   state.summary = emptySummary();
   state.relayDirectory = openSummaryRelay(RELAY_ENV_VARIABLE, 'loose-ends-mocha-');
 }
@@ -270,21 +269,24 @@ function mochaGlobalSetup(): void {
 function mochaGlobalTeardown(): void {
   if (!state.runOpen) return;
   state.runOpen = false;
-  if (!state.summaryPrinted) printSummary();
+  printSummary();
   closeSummaryRelay(RELAY_ENV_VARIABLE, state.relayDirectory);
   state.relayDirectory = undefined;
 }
 
-/** In a `--parallel` worker: its summary goes to the main process instead of the terminal. */
+/**
+ * In a `--parallel` worker: its summary goes to the main process instead of the terminal. Workers
+ * never run the global fixtures, so the relay variable without an open run was inherited.
+ */
 function isWorker(): boolean {
-  return !state.isMain && process.env[RELAY_ENV_VARIABLE] !== undefined;
+  return !state.runOpen && process.env[RELAY_ENV_VARIABLE] !== undefined;
 }
 
 function printSummary(): void {
   const summary = mergeSummaries([state.summary, collectRelayedSummaries(state.relayDirectory)]);
   state.summary = emptySummary();
+  // Printing empties the tally, so a second call (teardown after `end`) finds nothing to print.
   if (!detecting() || summary.checked === 0) return;
-  state.summaryPrinted = true;
   process.stderr.write(`\n${formatSummary(summary)}\n`);
 }
 

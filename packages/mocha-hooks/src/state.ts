@@ -14,8 +14,6 @@ export interface PluginState {
   /** Module scope and before/after-all hooks of each spec file loaded in this run. */
   files: Map<string, LeakContext>;
   summary: LeakSummary;
-  /** True in the process that runs Mocha's global fixtures (not in a `--parallel` worker). */
-  isMain: boolean;
   /** Directory where `--parallel` workers leave their part of the summary for the main process. */
   relayDirectory: string | undefined;
   /** Our own root hook functions, never wrapped, recognised in runner events. */
@@ -28,10 +26,8 @@ export interface PluginState {
   readonly said: Set<string>;
   /** Root suites that already have the final file-scope check (one root per run, per file under --parallel). */
   readonly preparedRoots: WeakSet<object>;
-  /** Between global setup and teardown. */
+  /** Between global setup and teardown: only ever true in the main process, never in a `--parallel` worker. */
   runOpen: boolean;
-  /** The summary line went out after a run's `end` event, so teardown need not print it. */
-  summaryPrinted: boolean;
 }
 
 const STATE_KEY = Symbol.for('loose-ends.mocha-hooks.state.v1');
@@ -47,7 +43,6 @@ export function getState(): PluginState {
       tests: new WeakMap(),
       files: new Map(),
       summary: emptySummary(),
-      isMain: false,
       relayDirectory: undefined,
       ownHooks: new Set(),
       lastBegunTest: undefined,
@@ -56,7 +51,6 @@ export function getState(): PluginState {
       said: new Set(),
       preparedRoots: new WeakSet(),
       runOpen: false,
-      summaryPrinted: false,
     };
     holder[STATE_KEY] = state;
   }
