@@ -217,43 +217,43 @@ export function patchFileLoading(
   const usable = (mocha: MochaInstance): boolean =>
     Array.isArray(mocha.files) && mocha.files.length > 0 && typeof mocha.suite === 'object';
 
+  /**
+   * The spec files of one load, one at a time: while a file is yielded, `mocha.files` holds only it;
+   * asking for the next gives it the root hooks it declared. A `for…of` that throws still restores
+   * `mocha.files`, as leaving the loop runs the `finally`.
+   */
+  function* oneAtATime(mocha: MochaInstance): Generator<{ file: string; last: boolean }> {
+    hooks.startRun();
+    const files = mocha.files;
+    try {
+      for (const [index, file] of files.entries()) {
+        mocha.files = [file];
+        const before = rootHooks(mocha.suite);
+        const absolute = path.resolve(file);
+        yield { file: absolute, last: index === files.length - 1 };
+        adoptRootHooks(mocha.suite, before, absolute);
+      }
+    } finally {
+      mocha.files = files;
+    }
+  }
+
   proto.loadFilesAsync = async function (this: MochaInstance, ...args: unknown[]) {
     if (!usable(this)) return loadAsync.apply(this, args);
-    hooks.startRun();
-    const files = this.files;
-    try {
-      let result: unknown;
-      for (const file of files) {
-        this.files = [file];
-        const before = rootHooks(this.suite);
-        const absolute = path.resolve(file);
-        result = await loadUnder(absolute, () => loadAsync.apply(this, args));
-        adoptRootHooks(this.suite, before, absolute);
-      }
-      return result;
-    } finally {
-      this.files = files;
+    let result: unknown;
+    for (const { file } of oneAtATime(this)) {
+      result = await loadUnder(file, () => loadAsync.apply(this, args));
     }
+    return result;
   };
   proto.loadFiles = function (this: MochaInstance, ...args: unknown[]) {
     if (!usable(this)) return loadSync.apply(this, args);
-    hooks.startRun();
-    const files = this.files;
-    try {
-      let result: unknown;
-      for (const [index, file] of files.entries()) {
-        this.files = [file];
-        const before = rootHooks(this.suite);
-        const absolute = path.resolve(file);
-        // `loadFiles(fn)` calls `fn` when done: only after the last file.
-        const callArgs = index === files.length - 1 ? args : [];
-        result = loadUnder(absolute, () => loadSync.apply(this, callArgs));
-        adoptRootHooks(this.suite, before, absolute);
-      }
-      return result;
-    } finally {
-      this.files = files;
+    let result: unknown;
+    for (const { file, last } of oneAtATime(this)) {
+      // `loadFiles(fn)` calls `fn` when done: only after the last file.
+      result = loadUnder(file, () => loadSync.apply(this, last ? args : []));
     }
+    return result;
   };
   proto[PATCHED] = true;
   return undefined;

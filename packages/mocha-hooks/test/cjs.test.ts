@@ -104,3 +104,19 @@ describe('Mocha 11, CommonJS specs, serial run', () => {
     );
   });
 });
+
+describe('Mocha 11, programmatic run (spec files loaded by the synchronous loadFiles)', () => {
+  it('attributes module-scope work to its file, one file at a time', async () => {
+    const run = await runMocha(project, [], { script: 'extra/programmatic.cjs' });
+    const detail = failureDetail(run, 'loose-ends: module scope and before/after hooks');
+    assert.match(
+      detail,
+      /module scope and before-all hooks of test\/file-scope\.spec\.cjs left 2 async tasks/,
+      describeRun(run),
+    );
+    assert.match(detail, /Created in the module scope at test\/file-scope\.spec\.cjs:4:16/);
+    assert.doesNotMatch(detail, /clean\.spec\.cjs/);
+    assert.equal(run.totals.passing, 4, describeRun(run));
+    assert.equal(run.code, 1, describeRun(run));
+  });
+});

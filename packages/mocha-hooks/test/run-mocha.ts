@@ -33,12 +33,15 @@ export function runMocha(
     until?: RegExp;
     /** Sees all output so far, on every chunk. */
     onOutput?: (output: string) => void;
+    /** A script of the fixture's to run instead of its `mocha` CLI (a programmatic run). */
+    script?: string;
   } = {},
 ): Promise<MochaRun> {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
   delete env.FORCE_COLOR;
   delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, [path.join(project, 'node_modules/mocha/bin/mocha.js'), ...args], {
+  const script = path.join(project, options.script ?? 'node_modules/mocha/bin/mocha.js');
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: project,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
