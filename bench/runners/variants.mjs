@@ -51,6 +51,15 @@ function binOf(pkg, name = pkg) {
   return { file: join(dirname(manifestPath), bin), version: manifest.version };
 }
 
+let vitestDetectsLeaks;
+/** Whether this Vitest has a leak detector of its own: `vitest --help` once per run, not per suite. */
+function hasLeakDetector(vitestBin) {
+  vitestDetectsLeaks ??= (
+    spawnSync(process.execPath, [vitestBin, '--help'], { encoding: 'utf8' }).stdout ?? ''
+  ).includes('--detectAsyncLeaks');
+  return vitestDetectsLeaks;
+}
+
 /** Baseline, loose-ends and the floor: every runner has these three, given their command lines. */
 function standardVariants(baseline, looseEnds, floor, adapter) {
   return [
@@ -100,8 +109,7 @@ export function variantsFor(runner, dir) {
         'vitest-plugin',
       ),
     );
-    const help = spawnSync(process.execPath, [file, '--help'], { encoding: 'utf8' }).stdout ?? '';
-    if (help.includes('--detectAsyncLeaks')) {
+    if (hasLeakDetector(file)) {
       variants.push({
         name: 'runner-detector',
         label: 'vitest --detectAsyncLeaks',
