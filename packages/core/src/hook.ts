@@ -151,12 +151,14 @@ export class ResourceHook {
   private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     // Hot path: runs for every promise in the user's suite. Return before allocating anything.
     const carried = this.carriesScope ? carryScope(resource) : undefined;
-    let role = ROLE_BY_TYPE.get(type);
-    if (role === Role.Ignored) {
-      if (this.promisesInMainHook && type === 'PROMISE')
+    // Promises first, by identity of the interned type string: cheaper than the map lookup below.
+    if (type === 'PROMISE') {
+      if (this.promisesInMainHook)
         this.record(asyncId, type, triggerAsyncId, resource, carried, Role.Tracked, this.onInit);
       return;
     }
+    let role = ROLE_BY_TYPE.get(type);
+    if (role === Role.Ignored) return;
     if (role === undefined) {
       if (!(resource instanceof AsyncResource)) return;
       role = Role.Custom;
