@@ -4,6 +4,7 @@ import type { Engine, LeakContext, LeakSummary, ResolvedOptions } from '@loose-e
 import {
   addToSummary,
   bindToContext,
+  displayPath,
   emptySummary,
   getEngine,
   hideFramesFrom,
@@ -72,7 +73,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       this.#engine = getEngine();
       this.#engine.applySettings(this.#options);
       const rootDir = config.projectConfig.rootDir ?? process.cwd();
-      const title = path.relative(rootDir, context.testPath) || context.testPath;
+      const title = displayPath(context.testPath, rootDir);
       this.#fileCtx = this.#engine.createContext({ kind: 'file', title, file: context.testPath });
     }
 
