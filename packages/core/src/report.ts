@@ -1,4 +1,4 @@
-import pc from 'picocolors';
+import { colorsFor, useColors } from './colors.js';
 import type { LeakContext } from './context.js';
 import type { LeakRecord } from './record.js';
 import type { ResourceKind } from './resource-types.js';
@@ -83,7 +83,7 @@ function indent(text: string, prefix: string): string {
 
 /** The leak list as plain text: a causal tree, each leak with what is going on, the fix and where it began. */
 export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions = {}): string {
-  const colors = pc.createColors(options.colors ?? pc.isColorSupported);
+  const colors = colorsFor(options.colors);
   const lines: string[] = [];
   const renderNode = (node: TreeNode, depth: number, label: string): void => {
     const { leak } = node;
@@ -95,7 +95,7 @@ export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions
       `${pad}   ${colors.dim('Created')}${origin} ${leak.where === undefined ? '(no user frame in the creation stack)' : `at ${colors.cyan(leak.where)}`}`,
     );
     if (options.codeFrames && leak.location !== undefined) {
-      const frame = codeFrame(leak.location, options.colors ?? pc.isColorSupported);
+      const frame = codeFrame(leak.location, useColors(options.colors));
       if (frame !== undefined) lines.push(indent(frame, `${pad}   `));
     }
     if (options.stacks && leak.stack.length > 0)

@@ -1,5 +1,5 @@
-import pc from 'picocolors';
 import { isAlive } from './classify.js';
+import { colorsFor } from './colors.js';
 import type { LeakContext } from './context.js';
 import { getEngine } from './engine.js';
 import type { LooseEndsOptions } from './options.js';
@@ -75,7 +75,7 @@ export function track<T>(label: string, fn: () => T, options: TrackOptions = {})
 }
 
 function renderHistory(context: LeakContext, stackDepth: number, render: RenderOptions): string {
-  const colors = pc.createColors(render.colors ?? pc.isColorSupported);
+  const colors = colorsFor(render.colors);
   const now = performance.now();
   const entries = (context.history ?? []).filter((entry) => !entry.parentOnly);
   const pendingIds = new Set(entries.filter(isAlive).map((entry) => entry.asyncId));

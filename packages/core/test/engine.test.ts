@@ -61,7 +61,7 @@ describe('start-up cost', () => {
     assert.deepEqual(after('AFTER-CLEAN'), { status: 'clean', loaded: [], builtins: [] });
     assert.deepEqual(after('AFTER-LEAK'), {
       status: 'leaked',
-      loaded: ['stack-utils', '@babel/code-frame'],
+      loaded: ['stack-utils', '@babel/code-frame', 'picocolors'],
     });
   });
 });
