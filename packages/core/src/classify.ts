@@ -3,6 +3,7 @@ import type { Entry } from './hook.js';
 import { kEmittedDestroy, kListenStack } from './patches.js';
 import type { ResourceKind } from './resource-types.js';
 import { TRACKED_TYPES } from './resource-types.js';
+import type { StackHolder } from './stack.js';
 
 type AnyResource = Record<string | symbol, any>;
 
@@ -59,7 +60,7 @@ function address(handle: AnyResource, method: 'getsockname' | 'getpeername'): st
 }
 
 /** The stack of the user's `listen()` call, for a server handle created a tick after it. */
-export function listenStackOf(entry: Entry): { stack?: string } | undefined {
+export function listenStackOf(entry: Entry): StackHolder | undefined {
   const resource = entry.resource.deref() as AnyResource | undefined;
   return resource === undefined ? undefined : ownerOf(resource)?.[kListenStack];
 }

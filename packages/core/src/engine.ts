@@ -14,6 +14,7 @@ import { AsyncLeakError, subjectOf } from './report.js';
 import type { RuntimeSupport } from './runtime.js';
 import { detectRuntime, warnUnsupported } from './runtime.js';
 import { collectAndSettle, settle } from './settle.js';
+import { creatingFile } from './stack.js';
 
 export type CheckStatus = 'clean' | 'leaked' | 'allowed' | 'off' | 'unsupported';
 
@@ -148,7 +149,7 @@ export class Engine {
 function toRecords(entries: readonly Entry[], options: ResolvedOptions): LeakRecord[] {
   const now = performance.now();
   return entries
-    .filter((entry) => !isIgnoredByStack(entry, options))
+    .filter((entry) => !isRunnerWork(entry, options) && !isIgnoredByStack(entry, options))
     .map((entry) => toRecord(entry, options.stackDepth, now));
 }
 
@@ -198,6 +199,16 @@ function isIgnoredByType(entry: Entry, options: ResolvedOptions): boolean {
     options.ignoreTypes.size > 0 &&
     (options.ignoreTypes.has(entry.type) || options.ignoreTypes.has(kindOf(entry)))
   );
+}
+
+/** Created by the runner's own code (`runnerFiles`): judged by file name, formatting no stack. */
+function isRunnerWork(entry: Entry, options: ResolvedOptions): boolean {
+  const pattern = options.runnerFiles;
+  if (pattern === undefined) return false;
+  const file = creatingFile(entry.stackHolder);
+  if (file !== undefined) return file !== null && pattern.test(file);
+  const first = ownStack(entry, options.stackDepth).frames[0];
+  return first !== undefined && pattern.test(first);
 }
 
 function isIgnoredByStack(entry: Entry, options: ResolvedOptions): boolean {

@@ -6,6 +6,7 @@ import { patchNodeForObservability } from './patches.js';
 import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
 import type { ScopeStorage } from './scope-storage.js';
 import { carryScope, createScopeStorage } from './scope-storage.js';
+import type { StackHolder } from './stack.js';
 import { captureStack } from './stack.js';
 
 /**
@@ -38,7 +39,7 @@ export interface Entry {
   readonly parent: Entry | undefined;
   readonly createdAt: number;
   /** Creation stack, captured lazily: formatted only when read, by whatever `prepareStackTrace` is then in force. */
-  readonly stackHolder: { stack?: string };
+  readonly stackHolder: StackHolder;
   readonly parentOnly: boolean;
   readonly custom: boolean;
   /** For promises: set by the `promiseResolve` hook. */
@@ -53,7 +54,7 @@ export interface HookSettings {
 const INTERNAL_FRAMES_ABOVE_USER = 8;
 
 /** For resources whose creation stack could show no user frame: the report borrows an ancestor's. */
-const NO_STACK: { readonly stack?: string } = Object.freeze({});
+const NO_STACK: StackHolder = Object.freeze({});
 
 /**
  * Capturing a stack is most of what tracking a resource costs (10-20 µs inside an init callback on a

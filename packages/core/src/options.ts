@@ -26,6 +26,12 @@ export interface LooseEndsOptions {
 export type ResolvedOptions = Required<Omit<LooseEndsOptions, 'ignoreTypes' | 'ignoreStacks'>> & {
   ignoreTypes: ReadonlySet<string>;
   ignoreStacks: readonly (string | RegExp)[];
+  /**
+   * Set by an adapter, not by users: a resource created by code in a file matching this (the first
+   * frame outside Node and loose-ends) is the runner's own bookkeeping, never a test's leak.
+   * Matched on file names, without formatting the stack.
+   */
+  runnerFiles?: RegExp;
 };
 
 export const MODE_ENV_VARIABLE = 'LOOSE_ENDS_MODE';

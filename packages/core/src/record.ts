@@ -2,7 +2,7 @@ import { describe, explain, isRefed, kindOf, listenStackOf } from './classify.js
 import type { Entry } from './hook.js';
 import type { ResourceKind } from './resource-types.js';
 import type { CleanStack, SourceLocation } from './stack.js';
-import { cleanStack, formatLocation } from './stack.js';
+import { cleanStack, formatLocation, stackText } from './stack.js';
 
 /** One leftover resource, as reported: plain data, safe to serialise. */
 export interface LeakRecord {
@@ -40,7 +40,7 @@ const cleanedStacks = new WeakMap<Entry, { depth: number; stack: CleanStack }>()
 export function ownStack(entry: Entry, depth: number): CleanStack {
   let cached = cleanedStacks.get(entry);
   if (cached === undefined || cached.depth !== depth) {
-    cached = { depth, stack: cleanStack(entry.stackHolder.stack, depth) };
+    cached = { depth, stack: cleanStack(stackText(entry.stackHolder), depth) };
     cleanedStacks.set(entry, cached);
   }
   return cached.stack;
@@ -55,7 +55,7 @@ function creationStack(entry: Entry, stackDepth: number): CleanStack {
   const own = ownStack(entry, stackDepth);
   // A server's handle is created a tick after the user's listen() call; that call was recorded.
   if (own.location !== undefined || !entry.type.endsWith('SERVERWRAP')) return own;
-  return cleanStack(listenStackOf(entry)?.stack, stackDepth);
+  return cleanStack(stackText(listenStackOf(entry)), stackDepth);
 }
 
 export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRecord {

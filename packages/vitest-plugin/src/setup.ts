@@ -35,7 +35,8 @@ interface TaskLike {
 }
 
 const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
-const VITEST_OWN_WORK = /^[^\n]*[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/\n]+)[\\/]/;
+/** Vitest's own files: what they create while a test runs is the runner's bookkeeping. */
+const VITEST_FILES = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+)[\\/]/;
 
 hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -74,10 +75,7 @@ function install(
   const engine = getEngine();
   engine.applySettings(options);
   // The runner's own bookkeeping (throttled task updates, RPC timeouts) may start while a test runs.
-  const checkOptions: ResolvedOptions = {
-    ...options,
-    ignoreStacks: [...options.ignoreStacks, VITEST_OWN_WORK],
-  };
+  const checkOptions: ResolvedOptions = { ...options, runnerFiles: VITEST_FILES };
 
   around(async (runTest, context) => {
     const task = context.task as unknown as TaskLike;
