@@ -59,9 +59,13 @@ function toPath(fileOrUrl: string): string {
  * needed).
  */
 function isHidden(line: string): boolean {
-  if (line.includes('(node:') || line.includes('at node:')) return true;
+  return line.includes('(node:') || line.includes('at node:') || inHiddenDirectory(line);
+}
+
+/** Whether a frame's line or file name lies in a hidden directory (also in the `file://` form). */
+function inHiddenDirectory(text: string): boolean {
   for (const directory of hiddenDirectories) {
-    if (line.includes(directory)) return true; // also matches the `file://` form
+    if (text.includes(directory)) return true;
   }
   return false;
 }
@@ -142,12 +146,9 @@ export function creatingFile(holder: StackHolder): string | null | undefined {
   return null;
 }
 
+/** `isHidden` for a call site's file name. */
 function isHiddenFile(file: string): boolean {
-  if (file.startsWith('node:')) return true;
-  for (const directory of hiddenDirectories) {
-    if (file.includes(directory)) return true;
-  }
-  return false;
+  return file.startsWith('node:') || inHiddenDirectory(file);
 }
 
 /** Cleans a captured creation stack down to `depth` frames. */
