@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LooseEndsOptions } from '@loose-ends/core';
 import { resolveOptions } from '@loose-ends/core';
+import type MagicString from 'magic-string';
 import type { SourceMap } from 'magic-string';
-import MagicString from 'magic-string';
 import type { Plugin } from 'vitest/config';
 import { LooseEndsReporter } from './reporter.js';
 import {
@@ -16,6 +16,8 @@ import {
   PROVIDE_KEY,
 } from './transport.js';
 
+const requireHere = createRequire(import.meta.url);
+
 /** The setup module next to this file in `dist/`; Vitest loads it in every worker. */
 const SETUP_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'setup.js');
 
@@ -24,7 +26,7 @@ const OPTIONS_SOURCE = 'looseEnds() options in your Vitest config';
 /** This package's and core's built files, whatever path they are installed or linked under. */
 const OWN_DIST_DIRECTORIES = [
   path.dirname(SETUP_FILE),
-  path.dirname(createRequire(import.meta.url).resolve('@loose-ends/core')),
+  path.dirname(requireHere.resolve('@loose-ends/core')),
 ].map((directory) => new RegExp(`^${escapeRegExp(directory + path.sep)}`));
 
 function escapeRegExp(text: string): string {
@@ -148,10 +150,21 @@ export function withFileScopeEntry(code: string, id: string): { code: string; ma
   if (holdsNothingRunnable(firstLineFrom(code, start))) {
     return { code: code.slice(0, start) + call + code.slice(start), map: null };
   }
-  const s = new MagicString(code);
+  const s = newMagicString(code);
   if (start > 0) s.appendLeft(start, call);
   else s.prepend(call);
   return { code: s.toString(), map: s.generateMap({ hires: 'boundary', source: id, includeContent: true }) };
+}
+
+let MagicStringClass: typeof MagicString | undefined;
+
+/**
+ * Loaded on first use: most test files start with an import and never need a map, and loading
+ * magic-string cost every Vitest run about 8 M instructions in its main process.
+ */
+function newMagicString(code: string): MagicString {
+  MagicStringClass ??= requireHere('magic-string') as typeof MagicString;
+  return new MagicStringClass(code);
 }
 
 function firstLineFrom(code: string, start: number): string {
