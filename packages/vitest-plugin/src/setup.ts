@@ -35,6 +35,13 @@ interface TaskLike {
 }
 
 const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
+/**
+ * Our around hooks take no time limit of their own: the test inside keeps its `testTimeout` and
+ * its hooks their `hookTimeout`, and our part (a context, then the check, which waits a bounded
+ * number of turns) cannot hang. With a limit, Vitest starts and clears two timers around every
+ * test, and the second starts inside the test's context, where its creation stack is captured.
+ */
+const NO_HOOK_TIMEOUT = Number.POSITIVE_INFINITY;
 /** Vitest's own files: what they create while a test runs is the runner's bookkeeping. */
 const VITEST_FILES = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+)[\\/]/;
 
@@ -88,7 +95,7 @@ function install(
     const result = await engine.check(ctx, checkOptions);
     task.meta.looseEnds = tally(result);
     verdict(result);
-  });
+  }, NO_HOOK_TIMEOUT);
 
   // Vitest evaluates this module once per test file, right before that file: one file context each.
   let fileCtx: LeakContext | undefined;
@@ -118,7 +125,7 @@ function install(
     const result = await engine.check(ctx, checkOptions);
     if (result.leaks.length > 0) file.meta.looseEnds = tally(result);
     verdict(result);
-  });
+  }, NO_HOOK_TIMEOUT);
 }
 
 function isFileTask(value: unknown): value is TaskLike & { filepath: string } {
