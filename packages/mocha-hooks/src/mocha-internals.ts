@@ -10,7 +10,8 @@ import { getState } from './state.js';
  * we expect, the adapter still works (see `display` and `fileScope` in the state) and says so once.
  *
  * 1. `Runner.prototype.emit` holds back a tracked test's `pass` and `test end` until its root
- *    `afterEach` has run, so a test failed for leaking is listed once, as failed (NOTES D3).
+ *    `afterEach` has run, so a test failed for leaking is listed once, as failed (NOTES D3); and
+ *    on `test`, before any `beforeEach` hook, sets the test up to run under its context.
  * 2. `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
  *    context, so module-scope work is attributed to its file.
  */
@@ -77,6 +78,8 @@ export function loadRunningMocha(): { Mocha: MochaClass | undefined; reason: str
 }
 
 export interface DisplayHooks {
+  /** The runner's `test` event: a test (or a retry of one) is about to run its `beforeEach` hooks. */
+  onTestBegin(test: MochaTest): void;
   /** Whether a test's `pass` may still turn into a failure, so should be held back. */
   shouldHold(test: MochaTest): boolean;
   /** Whether a hook is our root `afterEach`, after which a held test's events are released. */
@@ -122,6 +125,12 @@ export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): stri
       case 'test':
         release(this);
         state.lastBegunTest = subject;
+        if (subject !== undefined) {
+          safely(() => {
+            hooks.onTestBegin(subject);
+            return true;
+          });
+        }
         break;
       case 'pass':
         release(this);

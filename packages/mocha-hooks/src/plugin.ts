@@ -106,6 +106,10 @@ function installMochaPatches(): void {
 }
 
 const displayHooks = {
+  // Not for the tests Mocha marks failed (a failed beforeEach) and announces without running them.
+  onTestBegin: (test: MochaTest) => {
+    if (test.state === undefined) setUpTest(test);
+  },
   shouldHold: (test: MochaTest) => state.options.mode === 'fail' && state.tests.has(test),
   isCheckHook: (hook: MochaHook) => hook.fn !== undefined && state.ownHooks.has(hook.fn),
   afterEnd: () => {
@@ -151,13 +155,13 @@ function wrapAllHooks(suite: MochaSuite): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Root beforeEach: the test and its suites' each-hooks run under the test's context.
+// Setting a test up: the test and its suites' each-hooks run under the test's context. Done on the
+// runner's `test` event where the Runner patch is in place, before any beforeEach hook runs; else
+// by the root beforeEach, which then drops itself: Mocha running it costs every test a hook run.
 
-function looseEndsBeforeEach(this: HookContext): void {
-  const test = this.currentTest;
-  if (test === undefined || !detecting() || state.tests.has(test)) return;
+function setUpTest(test: MochaTest): void {
+  if (!detecting() || state.tests.has(test)) return;
   try {
-    if (state.display === 'unknown') state.display = state.lastBegunTest === test ? 'patched' : 'fallback';
     const titlePath = test.titlePath?.() ?? [test.fullTitle()];
     const ctx = engine.createContext({ kind: 'test', titlePath, file: test.file });
     if (titlePath.some((title) => title.includes(ALLOW_LEAKS_TAG))) allowLeaksIn(ctx);
@@ -169,7 +173,28 @@ function looseEndsBeforeEach(this: HookContext): void {
       wrapEachHooks(suite._afterEach, ctx, 'afterEach hook');
     }
   } catch (error) {
-    internalError(error, 'the root beforeEach hook');
+    internalError(error, 'setting up a test');
+  }
+}
+
+function looseEndsBeforeEach(this: HookContext): void {
+  const test = this.currentTest;
+  if (test === undefined || !detecting()) return;
+  // The first test tells whether the Runner patch is on the copy of Mocha running the tests.
+  if (state.display === 'unknown') state.display = state.lastBegunTest === test ? 'patched' : 'fallback';
+  setUpTest(test);
+}
+
+/**
+ * Removes our root beforeEach from the suite holding our root hooks, once the `test` event sets
+ * tests up. Called from the root afterEach: never while Mocha walks the beforeEach list.
+ */
+function dropRootBeforeEach(suite: MochaSuite | undefined): void {
+  const hooks = suite?._beforeEach;
+  if (hooks === undefined) return;
+  for (let index = hooks.length - 1; index >= 0; index--) {
+    const fn = hooks[index]?.fn;
+    if (fn !== undefined && state.ownHooks.has(fn)) hooks.splice(index, 1);
   }
 }
 
@@ -188,11 +213,12 @@ async function looseEndsAfterEach(this: HookContext): Promise<void> {
   const ctx = test === undefined ? undefined : state.tests.get(test);
   if (test === undefined || ctx === undefined) return;
   state.tests.delete(test);
+  const hook = this.test ?? this.runnable?.();
   try {
+    if (state.display === 'patched') dropRootBeforeEach(hook?.parent);
     const result = await engine.check(ctx, state.options, { codeFrames: true });
     addToSummary(state.summary, result);
     if (result.error === undefined) return;
-    const hook = this.test ?? this.runnable?.();
     if (result.shouldFail && test.state === 'passed' && typeof hook?.error === 'function') {
       // Mocha then calls `Runner#fail(test, error)`: the test fails, later tests still run.
       hook.error(result.error);

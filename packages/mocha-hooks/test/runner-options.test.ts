@@ -31,6 +31,18 @@ describe('Mocha options and run modes', () => {
     assert.equal(run.code, 1, describeRun(run));
   });
 
+  it('--retries: each attempt is checked on its own; only the leaking retry fails', async () => {
+    const run = await runMocha(project, [...plain('extra/retries.spec.cjs'), '--exit']);
+    assert.deepEqual(run.failed, ['leaky: fails once, then passes leaving an interval'], describeRun(run));
+    assert.deepEqual(
+      run.passed,
+      ['clean: passes at once', 'clean: fails once, then passes and clears its interval'],
+      describeRun(run),
+    );
+    assert.match(failureDetail(run, 'leaky: fails once'), /left 1 async task running: 1 interval\./);
+    assert.equal(run.code, 1, describeRun(run));
+  });
+
   it('--watch reports on every run, and Ctrl-C leaves no temporary directory behind', async () => {
     const spec = path.join(project, 'extra/leaky.spec.cjs');
     // The summary relay's directory goes under TMPDIR: a fresh one shows whether it was removed.
