@@ -34,9 +34,10 @@ import { RELAY_ENV_VARIABLE } from './summary-relay.js';
  * How Mocha is hooked, top to bottom:
  * - `--require @loose-ends/mocha-hooks` loads this module, which exports a root hook plugin and
  *   global fixtures (`mochaHooks`, `mochaGlobalSetup`, `mochaGlobalTeardown`);
- * - the root `beforeEach` wraps the test and its suites' `beforeEach`/`afterEach` hooks so they run
- *   under the test's context (NOTES D1), the root `beforeAll` wraps `before`/`after` hooks under their
- *   file's context, and a patch of Mocha's file loading runs each spec file's module scope under it;
+ * - the runner's `test` event (or, without the Runner patch, the root `beforeEach`) wraps the test
+ *   and its suites' `beforeEach`/`afterEach` hooks so they run under the test's context (NOTES D1),
+ *   the root `beforeAll` wraps `before`/`after` hooks under their file's context, and a patch of
+ *   Mocha's file loading runs each spec file's module scope under it;
  * - the root `afterEach` (which Mocha runs after the suites' own) asks core for the verdict and fails
  *   the test through `Hook#error`: never by throwing, which would stop the whole run (NOTES D3);
  * - a final root `afterAll`, added after every spec file's own, checks the files' scopes;
@@ -156,8 +157,9 @@ function wrapAllHooks(suite: MochaSuite): void {
 
 // ---------------------------------------------------------------------------------------------
 // Setting a test up: the test and its suites' each-hooks run under the test's context. Done on the
-// runner's `test` event where the Runner patch is in place, before any beforeEach hook runs; else
-// by the root beforeEach, which then drops itself: Mocha running it costs every test a hook run.
+// runner's `test` event where the Runner patch is in place, before any beforeEach hook runs, and our
+// root beforeEach is then removed (Mocha running it cost every test a hook run); without the patch
+// the root beforeEach stays and does it.
 
 function setUpTest(test: MochaTest): void {
   if (!detecting() || state.tests.has(test)) return;

@@ -9,7 +9,7 @@ import type { MochaTest, RunnableFn } from './mocha-shapes.js';
  */
 export interface PluginState {
   options: ResolvedOptions;
-  /** Tests wrapped by the root `beforeEach` and not yet checked. */
+  /** Tests set up to run under their context (see `setUpTest`) and not yet checked. */
   readonly tests: WeakMap<MochaTest, LeakContext>;
   /** Module scope and before/after-all hooks of each spec file loaded in this run. */
   files: Map<string, LeakContext>;
