@@ -3,21 +3,34 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Engine, LeakContext } from '@loose-ends/core';
 import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
-import { getState } from './state.js';
 
 /**
  * Two optional patches of the Mocha copy the CLI runs, each guarded: when Mocha's shape is not what
  * we expect, the adapter still works (see `display` and `fileScope` in the state) and says so once.
  *
- * 1. `Runner.prototype.emit` holds back a tracked test's `pass` and `test end` until its root
- *    `afterEach` has run, so a test failed for leaking is listed once, as failed (NOTES D3); and
- *    on `test`, before any `beforeEach` hook, sets the test up to run under its context.
+ * 1. The Runner: on its `test` event, before any `beforeEach` hook, the test is set up to run under
+ *    its context; `hookUp('afterEach')`, once every `afterEach` hook of the test has run, waits for
+ *    the verdict and fails a leaking test with `Runner#fail`, as Mocha does for a hook's error
+ *    (NOTES D3); and `emit` holds back a tracked test's `pass` and `test end` until then, so a test
+ *    failed for leaking is listed once, as failed. Our root each-hooks are then not needed.
  * 2. `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
  *    context, so module-scope work is attributed to its file.
  */
 
+type Callback = (...args: unknown[]) => void;
+
+interface RunnerPrototype {
+  emit(event: string, ...args: unknown[]): boolean;
+  /** Runs the hooks `name` of the current suite and its parents, innermost first. */
+  hookUp(name: string, fn: Callback): void;
+  /** Fails a test (or hook): what Mocha does with an error a hook recorded with `Hook#error`. */
+  fail(test: MochaTest, error: unknown): void;
+  /** The test running now, from its `test` event to its last `afterEach` hook. */
+  test?: MochaTest;
+}
+
 interface RunnerClass {
-  prototype: { emit(event: string, ...args: unknown[]): boolean };
+  prototype: RunnerPrototype;
 }
 
 interface MochaInstance {
@@ -77,13 +90,16 @@ export function loadRunningMocha(): { Mocha: MochaClass | undefined; reason: str
   return { Mocha: undefined, reason };
 }
 
-export interface DisplayHooks {
+export interface RunnerHooks {
   /** The runner's `test` event: a test (or a retry of one) is about to run its `beforeEach` hooks. */
   onTestBegin(test: MochaTest): void;
   /** Whether a test's `pass` may still turn into a failure, so should be held back. */
   shouldHold(test: MochaTest): boolean;
-  /** Whether a hook is our root `afterEach`, after which a held test's events are released. */
-  isCheckHook(hook: MochaHook): boolean;
+  /**
+   * After every `afterEach` hook of a test: its verdict, calling `fail` to fail it. Undefined when
+   * the test is not checked (detection off, or already checked).
+   */
+  checkTest(test: MochaTest, fail: (error: Error) => void): Promise<void> | undefined;
   /** After the run's `end` event, once the reporter has printed its totals (also per `--watch` run). */
   afterEnd(): void;
 }
@@ -96,15 +112,18 @@ interface Held {
 
 const kHeld = Symbol('loose-ends.heldTestEvents');
 
+const AFTER_EACH = 'afterEach';
+
 /** Returns why the patch could not be installed, or undefined when it is in place. */
-export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): string | undefined {
-  const Runner = Mocha.Runner;
-  const proto = Runner?.prototype as (RunnerClass['prototype'] & Record<symbol, unknown>) | undefined;
-  if (proto === undefined || typeof proto.emit !== 'function')
-    return 'Mocha.Runner.prototype.emit was not found';
+export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | undefined {
+  const proto = Mocha.Runner?.prototype as (RunnerPrototype & Record<symbol, unknown>) | undefined;
+  if (proto === undefined) return 'Mocha.Runner was not found';
+  for (const method of ['emit', 'hookUp', 'fail'] as const) {
+    if (typeof proto[method] !== 'function') return `Mocha.Runner.prototype.${method} was not found`;
+  }
   if (proto[PATCHED]) return undefined;
   const original = proto.emit;
-  const state = getState();
+  const hookUp = proto.hookUp;
 
   const release = (runner: Record<symbol, Held | undefined>): void => {
     const held = runner[kHeld];
@@ -124,7 +143,6 @@ export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): stri
     switch (event) {
       case 'test':
         release(this);
-        state.lastBegunTest = subject;
         if (subject !== undefined) {
           safely(() => {
             hooks.onTestBegin(subject);
@@ -157,13 +175,7 @@ export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): stri
         release(this);
         break;
       case 'hook':
-        break;
       case 'hook end':
-        if (held !== undefined && subject !== undefined && safely(() => hooks.isCheckHook(subject))) {
-          const result = original.call(this, event, ...args);
-          release(this);
-          return result;
-        }
         break;
       case 'end': {
         release(this);
@@ -175,6 +187,27 @@ export function patchRunnerDisplay(Mocha: MochaClass, hooks: DisplayHooks): stri
         release(this);
     }
     return original.call(this, event, ...args);
+  };
+
+  // Wraps the callback of the walk through a test's afterEach hooks. When a hook fails, Mocha calls
+  // back with the error, then runs the outer suites' hooks in a walk of their own: check after that one.
+  proto.hookUp = function patchedHookUp(this: RunnerPrototype, name: string, fn: Callback) {
+    const test = this.test;
+    if (name !== AFTER_EACH || test === undefined) return hookUp.call(this, name, fn);
+    return hookUp.call(this, name, (...args: unknown[]) => {
+      let checking: Promise<void> | undefined;
+      try {
+        checking = args[0] ? undefined : hooks.checkTest(test, (error) => this.fail(test, error));
+      } catch {
+        checking = undefined;
+      }
+      if (checking === undefined) return fn(...args);
+      const next = (): void => {
+        release(this as unknown as Record<symbol, Held | undefined>);
+        fn(...args);
+      };
+      checking.then(next, next);
+    });
   };
   proto[PATCHED] = true;
   return undefined;

@@ -18,7 +18,8 @@ import {
   reportInternalError,
   resolveOptions,
 } from '@loose-ends/core';
-import { loadRunningMocha, patchFileLoading, patchRunnerDisplay } from './mocha-internals.js';
+import type { RunnerHooks } from './mocha-internals.js';
+import { loadRunningMocha, patchFileLoading, patchRunner } from './mocha-internals.js';
 import type {
   HookContext,
   MochaHook,
@@ -38,8 +39,11 @@ import { RELAY_ENV_VARIABLE } from './summary-relay.js';
  *   and its suites' `beforeEach`/`afterEach` hooks so they run under the test's context (NOTES D1),
  *   the root `beforeAll` wraps `before`/`after` hooks under their file's context, and a patch of
  *   Mocha's file loading runs each spec file's module scope under it;
- * - the root `afterEach` (which Mocha runs after the suites' own) asks core for the verdict and fails
- *   the test through `Hook#error`: never by throwing, which would stop the whole run (NOTES D3);
+ * - after the test's `afterEach` hooks, core gives the verdict and a leaking test is failed the way
+ *   Mocha fails it for a hook's error, never by throwing, which would stop the whole run (NOTES D3):
+ *   by the Runner patch through `Runner#fail`, or without it by the root `afterEach` (which Mocha
+ *   runs after the suites' own) through `Hook#error`. With the patch, our root each-hooks are
+ *   removed at the first test: Mocha running them cost every test two hook runs;
  * - a final root `afterAll`, added after every spec file's own, checks the files' scopes;
  * - global teardown prints one summary line, with the workers' parts under `--parallel`.
  */
@@ -83,10 +87,10 @@ function installMochaPatches(): void {
     process.env[PATCH_ENV_VARIABLE] === 'off'
       ? { Mocha: undefined, reason: `${PATCH_ENV_VARIABLE}=off` }
       : loadRunningMocha();
-  const displayProblem = Mocha === undefined ? reason : patchRunnerDisplay(Mocha, displayHooks);
-  if (displayProblem !== undefined) {
+  const runnerProblem = Mocha === undefined ? reason : patchRunner(Mocha, runnerHooks);
+  if (runnerProblem !== undefined) {
     state.display = 'fallback';
-    state.fallbackReason = displayProblem;
+    state.fallbackReason = runnerProblem;
   }
   const fileProblem =
     Mocha === undefined
@@ -106,13 +110,23 @@ function installMochaPatches(): void {
   }
 }
 
-const displayHooks = {
-  // Not for the tests Mocha marks failed (a failed beforeEach) and announces without running them.
-  onTestBegin: (test: MochaTest) => {
-    if (test.state === undefined) setUpTest(test);
+const runnerHooks: RunnerHooks = {
+  // Not for the tests Mocha marks failed (a failed beforeEach) and announces without running them:
+  // that happens inside a beforeEach walk, where removing a hook from the list would skip the next.
+  onTestBegin: (test) => {
+    if (test.state !== undefined) return;
+    state.display = 'patched';
+    dropRootEachHooks(test);
+    setUpTest(test);
   },
-  shouldHold: (test: MochaTest) => state.options.mode === 'fail' && state.tests.has(test),
-  isCheckHook: (hook: MochaHook) => hook.fn !== undefined && state.ownHooks.has(hook.fn),
+  shouldHold: (test) => state.options.mode === 'fail' && state.tests.has(test),
+  checkTest: (test, fail) =>
+    state.tests.has(test)
+      ? judgeTest(test, (error) => {
+          fail(error);
+          return true;
+        })
+      : undefined,
   afterEnd: () => {
     if (!isWorker()) printSummary();
   },
@@ -157,9 +171,8 @@ function wrapAllHooks(suite: MochaSuite): void {
 
 // ---------------------------------------------------------------------------------------------
 // Setting a test up: the test and its suites' each-hooks run under the test's context. Done on the
-// runner's `test` event where the Runner patch is in place, before any beforeEach hook runs, and our
-// root beforeEach is then removed (Mocha running it cost every test a hook run); without the patch
-// the root beforeEach stays and does it.
+// runner's `test` event where the Runner patch is in place, before any beforeEach hook runs;
+// without the patch, by the root beforeEach.
 
 function setUpTest(test: MochaTest): void {
   if (!detecting() || state.tests.has(test)) return;
@@ -182,21 +195,27 @@ function setUpTest(test: MochaTest): void {
 function looseEndsBeforeEach(this: HookContext): void {
   const test = this.currentTest;
   if (test === undefined || !detecting()) return;
-  // The first test tells whether the Runner patch is on the copy of Mocha running the tests.
-  if (state.display === 'unknown') state.display = state.lastBegunTest === test ? 'patched' : 'fallback';
+  // Runs only where the Runner patch is not on the copy of Mocha running the tests: with it, the
+  // first test's `test` event removes this hook before it ever runs.
+  if (state.display === 'unknown') state.display = 'fallback';
   setUpTest(test);
 }
 
 /**
- * Removes our root beforeEach from the suite holding our root hooks, once the `test` event sets
- * tests up. Called from the root afterEach: never while Mocha walks the beforeEach list.
+ * Removes our root beforeEach and afterEach from the root suite, where the Runner patch does their
+ * work. Called on the `test` event, when Mocha is walking no hook list; once per root suite.
  */
-function dropRootBeforeEach(suite: MochaSuite | undefined): void {
-  const hooks = suite?._beforeEach;
-  if (hooks === undefined) return;
-  for (let index = hooks.length - 1; index >= 0; index--) {
-    const fn = hooks[index]?.fn;
-    if (fn !== undefined && state.ownHooks.has(fn)) hooks.splice(index, 1);
+function dropRootEachHooks(test: MochaTest): void {
+  let root = test.parent;
+  while (root?.parent !== undefined) root = root.parent;
+  if (root === undefined || state.rootsWithoutEachHooks.has(root)) return;
+  state.rootsWithoutEachHooks.add(root);
+  for (const hooks of [root._beforeEach, root._afterEach]) {
+    if (!Array.isArray(hooks)) continue;
+    for (let index = hooks.length - 1; index >= 0; index--) {
+      const fn = hooks[index]?.fn;
+      if (fn !== undefined && state.ownHooks.has(fn)) hooks.splice(index, 1);
+    }
   }
 }
 
@@ -208,22 +227,31 @@ function wrapEachHooks(hooks: MochaHook[] | undefined, ctx: LeakContext, phase: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Root afterEach: the verdict, after the suites' own afterEach hooks have cleaned up.
+// The verdict, after the suites' own afterEach hooks have cleaned up: from the Runner patch, or
+// without it from the root afterEach.
 
 async function looseEndsAfterEach(this: HookContext): Promise<void> {
   const test = this.currentTest;
-  const ctx = test === undefined ? undefined : state.tests.get(test);
-  if (test === undefined || ctx === undefined) return;
-  state.tests.delete(test);
+  if (test === undefined) return;
   const hook = this.test ?? this.runnable?.();
+  await judgeTest(test, (error) => {
+    if (typeof hook?.error !== 'function') return false;
+    // Mocha then calls `Runner#fail(test, error)`: the test fails, later tests still run.
+    hook.error(error);
+    return true;
+  });
+}
+
+/** Checks a test once; `failTest` fails it and says whether it could. Never throws. */
+async function judgeTest(test: MochaTest, failTest: (error: Error) => boolean): Promise<void> {
+  const ctx = state.tests.get(test);
+  if (ctx === undefined) return;
+  state.tests.delete(test);
   try {
-    if (state.display === 'patched') dropRootBeforeEach(hook?.parent);
     const result = await engine.check(ctx, state.options, { codeFrames: true });
     addToSummary(state.summary, result);
     if (result.error === undefined) return;
-    if (result.shouldFail && test.state === 'passed' && typeof hook?.error === 'function') {
-      // Mocha then calls `Runner#fail(test, error)`: the test fails, later tests still run.
-      hook.error(result.error);
+    if (result.shouldFail && test.state === 'passed' && failTest(result.error)) {
       if (state.display === 'fallback') {
         sayOnce(
           'display',
@@ -235,7 +263,7 @@ async function looseEndsAfterEach(this: HookContext): Promise<void> {
     }
     process.stderr.write(`\n${noteFor(test, result)}\n`);
   } catch (error) {
-    internalError(error, 'the root afterEach hook');
+    internalError(error, 'checking a test');
   }
 }
 

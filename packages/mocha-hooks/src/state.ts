@@ -18,14 +18,17 @@ export interface PluginState {
   relayDirectory: string | undefined;
   /** Our own root hook functions, never wrapped, recognised in runner events. */
   readonly ownHooks: Set<RunnableFn>;
-  /** Set by the Runner patch when it sees a test begin; proves the patch is on the copy the CLI uses. */
-  lastBegunTest: MochaTest | undefined;
-  /** Runner display patch status: `unknown` until the first test shows whether it works. */
+  /**
+   * Runner patch status: `unknown` until the first test shows whether it is on the copy of Mocha
+   * running the tests (`patched`: its `test` event came through the patch), or not (`fallback`).
+   */
   display: 'unknown' | 'patched' | 'fallback';
   fallbackReason: string | undefined;
   readonly said: Set<string>;
   /** Root suites that already have the final file-scope check (one root per run, per file under --parallel). */
   readonly preparedRoots: WeakSet<object>;
+  /** Root suites our root beforeEach and afterEach were removed from (the Runner patch does their work). */
+  readonly rootsWithoutEachHooks: WeakSet<object>;
   /** Between global setup and teardown: only ever true in the main process, never in a `--parallel` worker. */
   runOpen: boolean;
 }
@@ -45,11 +48,11 @@ export function getState(): PluginState {
       summary: emptySummary(),
       relayDirectory: undefined,
       ownHooks: new Set(),
-      lastBegunTest: undefined,
       display: 'unknown',
       fallbackReason: undefined,
       said: new Set(),
       preparedRoots: new WeakSet(),
+      rootsWithoutEachHooks: new WeakSet(),
       runOpen: false,
     };
     holder[STATE_KEY] = state;

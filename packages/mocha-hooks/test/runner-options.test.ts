@@ -43,6 +43,21 @@ describe('Mocha options and run modes', () => {
     assert.equal(run.code, 1, describeRun(run));
   });
 
+  it('a failing afterEach is reported as itself; the check waits for the outer afterEach hooks', async () => {
+    const run = await runMocha(project, [...plain('extra/failing-after-each.spec.cjs'), '--exit']);
+    assert.deepEqual(run.passed, ['starts an interval the outer afterEach clears'], describeRun(run));
+    assert.deepEqual(
+      [...run.failed].sort(),
+      [
+        '"after each" hook for "starts an interval the outer afterEach clears"',
+        'leaky: runs after the failed hook and leaves an interval',
+      ],
+      describeRun(run),
+    );
+    assert.match(failureDetail(run, 'leaky: runs after'), /left 1 async task running: 1 interval\./);
+    assert.equal(run.code, 2, describeRun(run));
+  });
+
   it('--watch reports on every run, and Ctrl-C leaves no temporary directory behind', async () => {
     const spec = path.join(project, 'extra/leaky.spec.cjs');
     // The summary relay's directory goes under TMPDIR: a fresh one shows whether it was removed.
