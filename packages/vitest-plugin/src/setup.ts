@@ -19,11 +19,11 @@ import {
   LooseEndsOptionsError,
   resolveOptions,
 } from '@loose-ends/core';
-import * as vitest from 'vitest';
 import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
+import type { VitestApi } from './vitest-api.js';
+import { loadVitestApi } from './vitest-api.js';
 
-type Vitest = typeof vitest;
 interface TaskLike {
   readonly name: string;
   readonly type: string;
@@ -47,8 +47,9 @@ const VITEST_FILES = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+)[\\/]/
 
 hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
 
+const vitest = await loadVitestApi();
 const options = readOptions();
-const { aroundEach, aroundAll } = vitest as Partial<Vitest>;
+const { aroundEach, aroundAll } = vitest;
 
 if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
@@ -59,8 +60,7 @@ if (options.mode !== 'off') {
 }
 
 function provided(key: string): unknown {
-  const inject = (vitest as Partial<Vitest>).inject as ((key: string) => unknown) | undefined;
-  return typeof inject === 'function' ? inject(key) : undefined;
+  return typeof vitest.inject === 'function' ? vitest.inject(key) : undefined;
 }
 
 function readOptions(): ResolvedOptions {
@@ -75,10 +75,7 @@ function readOptions(): ResolvedOptions {
   }
 }
 
-function install(
-  around: NonNullable<Vitest['aroundEach']>,
-  aroundSuite: Vitest['aroundAll'] | undefined,
-): void {
+function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: VitestApi['aroundAll']): void {
   const engine = getEngine();
   engine.applySettings(options);
   // The runner's own bookkeeping (throttled task updates, RPC timeouts) may start while a test runs.
