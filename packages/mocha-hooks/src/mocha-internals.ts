@@ -97,7 +97,7 @@ export interface RunnerHooks {
   shouldHold(test: MochaTest): boolean;
   /**
    * After every `afterEach` hook of a test: its verdict, calling `fail` to fail it. Undefined when
-   * the test is not checked (detection off, or already checked).
+   * the test is not checked (detection off, or already checked). Never throws or rejects.
    */
   checkTest(test: MochaTest, fail: (error: Error) => void): Promise<void> | undefined;
   /** After the run's `end` event, once the reporter has printed its totals (also per `--watch` run). */
@@ -195,12 +195,8 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
     const test = this.test;
     if (name !== AFTER_EACH || test === undefined) return hookUp.call(this, name, fn);
     return hookUp.call(this, name, (...args: unknown[]) => {
-      let checking: Promise<void> | undefined;
-      try {
-        checking = args[0] ? undefined : hooks.checkTest(test, (error) => this.fail(test, error));
-      } catch {
-        checking = undefined;
-      }
+      // checkTest never throws: it reports its own errors and resolves.
+      const checking = args[0] ? undefined : hooks.checkTest(test, (error) => this.fail(test, error));
       if (checking === undefined) return fn(...args);
       const next = (): void => {
         release(this as unknown as Record<symbol, Held | undefined>);
