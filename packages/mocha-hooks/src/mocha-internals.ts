@@ -217,6 +217,15 @@ function safely(predicate: () => boolean): boolean {
   }
 }
 
+/**
+ * A spec file's path as the key of its context. Mocha hands absolute paths already; resolving
+ * them anyway was not free: those few dozen extra calls were enough for V8 to compile Node's
+ * path normalizer a second time (about 20 M instructions in a 300-test run).
+ */
+export function absoluteFile(file: string): string {
+  return path.isAbsolute(file) ? file : path.resolve(file);
+}
+
 export interface FileScopeHooks {
   /** A run starts loading spec files: forget the previous run's files. */
   startRun(): void;
@@ -267,7 +276,7 @@ export function patchFileLoading(
       for (const [index, file] of files.entries()) {
         mocha.files = [file];
         const before = rootHooks(mocha.suite);
-        const absolute = path.resolve(file);
+        const absolute = absoluteFile(file);
         yield { file: absolute, last: index === files.length - 1 };
         adoptRootHooks(mocha.suite, before, absolute);
       }

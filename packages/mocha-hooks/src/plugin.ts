@@ -19,7 +19,7 @@ import {
   resolveOptions,
 } from '@loose-ends/core';
 import type { RunnerHooks } from './mocha-internals.js';
-import { loadRunningMocha, patchFileLoading, patchRunner } from './mocha-internals.js';
+import { absoluteFile, loadRunningMocha, patchFileLoading, patchRunner } from './mocha-internals.js';
 import type {
   HookContext,
   MochaHook,
@@ -163,7 +163,7 @@ function wrapAllHooks(suite: MochaSuite): void {
     for (const hook of suite[list] ?? []) {
       const file = hook.file ?? suite.file;
       if (hook.fn === undefined || file === undefined || state.ownHooks.has(hook.fn)) continue;
-      hook.fn = bindToContext(engine, fileContext(path.resolve(file)), hook.fn, phase);
+      hook.fn = bindToContext(engine, fileContext(absoluteFile(file)), hook.fn, phase);
     }
   }
   for (const child of suite.suites ?? []) wrapAllHooks(child);
