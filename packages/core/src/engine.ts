@@ -125,9 +125,12 @@ export class Engine {
       return result(ctx, 'unsupported');
     }
     try {
+      const unsettled = () => this.unsettledEntries(ctx, options);
+      // Most tests leave nothing running: judged at once, without waiting or entering a scope.
+      const leftNow = unsettled();
+      if (leftNow.length === 0) return result(ctx, 'clean');
       return await this.runOutside(async () => {
-        const unsettled = () => this.unsettledEntries(ctx, options);
-        let left = await settle(unsettled, options.maxTurns);
+        let left = await settle(unsettled, options.maxTurns, leftNow);
         // A forced GC costs milliseconds on a test runner's heap: only worth it when what is left
         // could be collected (promises, AsyncResources, ports). A socket or timer cannot.
         if (options.gc && left.some(isCollectable)) left = await collectAndSettle(unsettled);

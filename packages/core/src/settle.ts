@@ -13,8 +13,12 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 const UNCHANGED_TURNS_BEFORE_GIVING_UP = 4;
 
-export async function settle<T>(listLeft: () => readonly T[], maxTurns: number): Promise<readonly T[]> {
-  let left = listLeft();
+export async function settle<T>(
+  listLeft: () => readonly T[],
+  maxTurns: number,
+  listedNow: readonly T[] = listLeft(),
+): Promise<readonly T[]> {
+  let left = listedNow;
   let unchangedTurns = 0;
   for (
     let turn = 0;
