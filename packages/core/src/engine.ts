@@ -13,6 +13,7 @@ import type { RenderOptions } from './report.js';
 import { AsyncLeakError, subjectOf } from './report.js';
 import type { RuntimeSupport } from './runtime.js';
 import { detectRuntime, warnUnsupported } from './runtime.js';
+import type { ScopeStorage } from './scope-storage.js';
 import { collectAndSettle, settle } from './settle.js';
 import { creatingFile } from './stack.js';
 
@@ -34,6 +35,9 @@ export interface CheckResult {
 
 const NOTHING: readonly LeakRecord[] = Object.freeze([]);
 
+/** `runIn` on a runtime loose-ends does not support: no scope to enter. */
+const runDirectly: ScopeStorage['run'] = (_scope, fn, ...args) => fn(...args);
+
 /**
  * The per-thread detector: tags work with the running test, and judges what a test left behind.
  * Get it with `getEngine()`; adapters create one context per test and call `check()` after it.
@@ -41,6 +45,11 @@ const NOTHING: readonly LeakRecord[] = Object.freeze([]);
 export class Engine {
   readonly support: RuntimeSupport;
   private readonly hook: ResourceHook | undefined;
+  /**
+   * `fn(...args)` under `scope`, for wrappers called once per test (wrap.ts): the storage's own
+   * `run`, so a failing test's stack shows no frame of ours between the wrapper and the test.
+   */
+  readonly runIn: ScopeStorage['run'];
 
   constructor() {
     this.support = detectRuntime();
@@ -48,6 +57,7 @@ export class Engine {
       prewarmSingletons();
       this.hook = new ResourceHook(isAlive);
     }
+    this.runIn = this.hook?.storage.run ?? runDirectly;
   }
 
   createContext(init?: ContextInit): LeakContext {

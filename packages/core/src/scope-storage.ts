@@ -3,7 +3,11 @@ import type { Scope } from './context.js';
 
 /** Which test is running: AsyncLocalStorage's surface, plus whether our init hook must carry it. */
 export interface ScopeStorage {
-  run<T>(scope: Scope, fn: () => T): T;
+  /**
+   * AsyncLocalStorage's `run`: `fn(...args)` under `scope`. Where AsyncLocalStorage is native it is
+   * its own method, bound, so a test's stack shows no frame of ours between a wrapper and the test.
+   */
+  run<A extends unknown[], T>(scope: Scope, fn: (...args: A) => T, ...args: A): T;
   getStore(): Scope | undefined;
   enterWith(scope: Scope): void;
   /**
@@ -33,7 +37,7 @@ export function createScopeStorage(): ScopeStorage {
 function nativeStorage(): ScopeStorage {
   const als = new AsyncLocalStorage<Scope>();
   return {
-    run: (scope, fn) => als.run(scope, fn),
+    run: als.run.bind(als) as ScopeStorage['run'],
     getStore: () => als.getStore(),
     enterWith: (scope) => als.enterWith(scope),
     propagatedByHook: false,
@@ -43,12 +47,12 @@ function nativeStorage(): ScopeStorage {
 function resourceStorage(): ScopeStorage {
   const current = () => executionAsyncResource() as Carrier;
   return {
-    run<T>(scope: Scope, fn: () => T): T {
+    run<A extends unknown[], T>(scope: Scope, fn: (...args: A) => T, ...args: A): T {
       const resource = current();
       const previous = resource[kScope];
       resource[kScope] = scope;
       try {
-        return fn();
+        return fn(...args);
       } finally {
         resource[kScope] = previous;
       }
