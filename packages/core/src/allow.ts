@@ -27,12 +27,13 @@ export function toAllowance(filter?: LeakFilter): Allowance {
 
 /**
  * Called inside a test: leaks this test leaves behind (matching `filter`) are not reported.
- * Works from any realm the runner evaluates tests in. Does nothing when detection is not installed.
+ * Works from any realm the runner evaluates tests in. Does nothing when detection is not installed
+ * or is switched off (mode `off`).
  */
 export function allowLeaks(filter?: LeakFilter): void {
   toAllowance(filter); // a bad filter throws even where detection is not installed
   const engine = findEngine();
-  if (engine === undefined) return;
+  if (engine === undefined || !engine.detecting) return;
   const ctx = engine.currentContext();
   if (ctx === undefined) {
     throw new Error(

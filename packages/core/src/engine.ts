@@ -35,29 +35,34 @@ export interface CheckResult {
 
 const NOTHING: readonly LeakRecord[] = Object.freeze([]);
 
-/** `runIn` on a runtime loose-ends does not support: no scope to enter. */
+/** `runIn` before detection has started (or where it cannot): no scope to enter. */
 const runDirectly: ScopeStorage['run'] = (_scope, fn, ...args) => fn(...args);
 
 /**
  * The per-thread detector: tags work with the running test, and judges what a test left behind.
  * Get it with `getEngine()`; adapters create one context per test and call `check()` after it.
+ * Detection (the async_hooks hook and Node's patches) starts with the first `applySettings` whose
+ * mode is not `off`: with loose-ends switched off, nothing is hooked and `allowLeaks()` does nothing.
  */
 export class Engine {
   readonly support: RuntimeSupport;
-  private readonly hook: ResourceHook | undefined;
+  private hook: ResourceHook | undefined;
+
+  constructor() {
+    this.support = detectRuntime();
+  }
+
+  /** Whether detection has started in this thread (some caller's mode is not `off`, on a supported runtime). */
+  get detecting(): boolean {
+    return this.hook !== undefined;
+  }
+
   /**
    * `fn(...args)` under `scope`, for wrappers called once per test (wrap.ts): the storage's own
    * `run`, so a failing test's stack shows no frame of ours between the wrapper and the test.
    */
-  readonly runIn: ScopeStorage['run'];
-
-  constructor() {
-    this.support = detectRuntime();
-    if (this.support.supported) {
-      prewarmSingletons();
-      this.hook = new ResourceHook(isAlive);
-    }
-    this.runIn = this.hook?.storage.run ?? runDirectly;
+  get runIn(): ScopeStorage['run'] {
+    return this.hook?.storage.run ?? runDirectly;
   }
 
   createContext(init?: ContextInit): LeakContext {
@@ -94,9 +99,16 @@ export class Engine {
     return this.currentScope()?.ctx ?? undefined;
   }
 
-  /** Hook-wide settings: the most demanding options any caller asked for win. */
+  /**
+   * Starts detection unless `options.mode` is `off`. Hook-wide settings: the most demanding options
+   * any caller asked for win.
+   */
   applySettings(options: ResolvedOptions): void {
-    if (this.hook === undefined || options.mode === 'off') return;
+    if (options.mode === 'off' || !this.support.supported) return;
+    if (this.hook === undefined) {
+      prewarmSingletons();
+      this.hook = new ResourceHook(isAlive);
+    }
     if (options.promises) this.hook.trackPromises();
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
   }
@@ -130,10 +142,12 @@ export class Engine {
    */
   async check(ctx: LeakContext, options: ResolvedOptions, render: RenderOptions = {}): Promise<CheckResult> {
     if (options.mode === 'off') return result(ctx, 'off');
-    if (this.hook === undefined) {
+    if (!this.support.supported) {
       warnUnsupported(this.support.reason ?? 'unsupported runtime');
       return result(ctx, 'unsupported');
     }
+    // Nothing was watched: no caller started detection with `applySettings`.
+    if (this.hook === undefined) return result(ctx, 'off');
     try {
       const unsettled = () => this.unsettledEntries(ctx, options);
       // Most tests leave nothing running: judged at once, without waiting or entering a scope.

@@ -3,15 +3,15 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { describe, test } from 'node:test';
 import { stripVTControlCharacters as plain } from 'node:util';
-import { bindToContext, getEngine, resolveOptions } from '../src/index.js';
-import { kinds, sleep } from './helpers.js';
+import { bindToContext, resolveOptions } from '../src/index.js';
+import { detectingEngine, kinds, sleep } from './helpers.js';
 
 const noop = () => {};
 const options = resolveOptions({}, 'test options', {});
 
 describe('attribution follows causality, not timing', () => {
   test('two interleaved contexts each get their own leaks', async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const a = engine.createContext({ title: 'A' });
     const b = engine.createContext({ title: 'B' });
     let interval: NodeJS.Timeout | undefined;
@@ -37,7 +37,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test("work scheduled by A's interval while B runs stays A's", async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const a = engine.createContext({ title: 'A' });
     const b = engine.createContext({ title: 'B' });
     const later: NodeJS.Timeout[] = [];
@@ -64,7 +64,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test("a socket accepted by A's server belongs to A, even when B connected", async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const a = engine.createContext({ title: 'A' });
     const b = engine.createContext({ title: 'B' });
     const accepted: net.Socket[] = [];
@@ -90,7 +90,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test('an accepted socket borrows the creation line of the listen() call', async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const a = engine.createContext({ title: 'A' });
     const server = await engine.run(a, async () => {
       const s = net.createServer();
@@ -113,7 +113,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test("the runner's work after a callback-style done() is not blamed on the test", async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const ctx = engine.createContext({ title: 'done-style' });
     let runnerTimer: NodeJS.Timeout | undefined;
     const testFn = (done: () => void) => {
@@ -134,7 +134,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test('bindToContext keeps `this`, arguments and return values', async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const ctx = engine.createContext({ title: 'this' });
     const self = { value: 42 };
     const wrapped = bindToContext(engine, ctx, function (this: typeof self) {
@@ -147,7 +147,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test('unref’d handles are not reported unless asked for', async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const ctx = engine.createContext({ title: 'unref' });
     const interval = engine.run(ctx, () => setInterval(noop, 1000).unref());
     const quiet = await engine.check(ctx, options);
@@ -159,7 +159,7 @@ describe('attribution follows causality, not timing', () => {
   });
 
   test('resources created outside any context are never attributed', async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const ctx = engine.createContext({ title: 'empty' });
     const interval = setInterval(noop, 1000);
     const result = await engine.check(ctx, options);

@@ -29,9 +29,11 @@ describe('one hook per thread, however core is loaded', () => {
       const { parentPort } = require('node:worker_threads');
       const { getEngine, resolveOptions } = require(${JSON.stringify(distCjs)});
       const engine = getEngine();
+      const options = resolveOptions({}, 'worker', {});
+      engine.applySettings(options);
       const ctx = engine.createContext({ title: 'in worker' });
       const interval = engine.run(ctx, () => setInterval(() => {}, 1000));
-      engine.check(ctx, resolveOptions({}, 'worker', {})).then((result) => {
+      engine.check(ctx, options).then((result) => {
         clearInterval(interval);
         parentPort.postMessage({ status: result.status, kinds: result.leaks.map((l) => l.kind), test: result.leaks[0]?.test });
       });
@@ -43,6 +45,44 @@ describe('one hook per thread, however core is loaded', () => {
       new Promise((resolve) => worker.once('exit', resolve)),
     ]);
     assert.deepEqual(message, { status: 'leaked', kinds: ['interval'], test: 'in worker' });
+  });
+
+  test('with mode off nothing is hooked, and allowLeaks() in a test does nothing', async () => {
+    // A worker: a thread whose engine no other test has started yet.
+    const worker = new Worker(
+      `
+      const { parentPort } = require('node:worker_threads');
+      const { allowLeaks, getEngine, resolveOptions } = require(${JSON.stringify(distCjs)});
+      const engine = getEngine();
+      const off = resolveOptions({ mode: 'off' }, 'worker', {});
+      engine.applySettings(off);
+      const attempt = (fn) => { try { fn(); return 'ok'; } catch (error) { return error.message; } };
+      const whileOff = { detecting: engine.detecting, allowLeaks: attempt(() => allowLeaks()) };
+      const on = resolveOptions({}, 'worker', {});
+      engine.applySettings(on);
+      const ctx = engine.createContext({ title: 'in worker' });
+      const interval = engine.run(ctx, () => setInterval(() => {}, 1000));
+      engine.check(ctx, on).then((result) => {
+        clearInterval(interval);
+        parentPort.postMessage({
+          whileOff,
+          detecting: engine.detecting,
+          status: result.status,
+          allowLeaksOutside: attempt(() => allowLeaks()),
+        });
+      });
+      `,
+      { eval: true },
+    );
+    const [message] = (await Promise.all([
+      new Promise((resolve) => worker.once('message', resolve)),
+      new Promise((resolve) => worker.once('exit', resolve)),
+    ])) as [Record<string, unknown>, unknown];
+    assert.deepEqual(message.whileOff, { detecting: false, allowLeaks: 'ok' });
+    // A later caller with the mode on starts detection, and the usual rules apply again.
+    assert.equal(message.detecting, true);
+    assert.equal(message.status, 'leaked');
+    assert.match(String(message.allowLeaksOutside), /allowLeaks\(\) was called outside a test/);
   });
 });
 

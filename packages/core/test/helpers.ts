@@ -1,7 +1,14 @@
-import type { CheckResult, LeakContext } from '../src/index.js';
+import type { CheckResult, Engine, LeakContext } from '../src/index.js';
 import { getEngine, type LooseEndsOptions, resolveOptions } from '../src/index.js';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** This thread's engine with detection started, as an adapter leaves it (default options). */
+export function detectingEngine(): Engine {
+  const engine = getEngine();
+  engine.applySettings(resolveOptions({}, 'test options', {}));
+  return engine;
+}
 
 export interface Scenario {
   result: CheckResult;

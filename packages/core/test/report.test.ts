@@ -7,12 +7,11 @@ import {
   allowLeaks,
   emptySummary,
   formatSummary,
-  getEngine,
   leakAllowed,
   renderLeaks,
   resolveOptions,
 } from '../src/index.js';
-import { kinds, runAsTest } from './helpers.js';
+import { detectingEngine, kinds, runAsTest } from './helpers.js';
 
 const noop = () => {};
 
@@ -57,7 +56,7 @@ describe('the report a developer acts on', () => {
   });
 
   test('the phase a leak was created in is named', async () => {
-    const engine = getEngine();
+    const engine = detectingEngine();
     const ctx = engine.createContext({ title: 'hooked' });
     const interval = engine.run(ctx, () => setInterval(noop, 1000), 'beforeEach hook');
     const result = await engine.check(ctx, resolveOptions({}, 'test options', {}));
@@ -126,7 +125,7 @@ describe('the report a developer acts on', () => {
   });
 
   test('allowLeaks outside a test says where to call it', () => {
-    getEngine();
+    detectingEngine();
     assert.throws(
       () => allowLeaks(),
       /allowLeaks\(\) was called outside a test\. Call it inside the test body/,

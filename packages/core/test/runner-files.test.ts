@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { getEngine, resolveOptions } from '../src/index.js';
+import { resolveOptions } from '../src/index.js';
 import { scheduleStatusUpdate } from './fixtures/runner-bookkeeping.js';
-import { kinds } from './helpers.js';
+import { detectingEngine, kinds } from './helpers.js';
 
 const noop = () => {};
 
 /** Runs a test body that starts the runner's bookkeeping and one interval of its own, then checks it. */
 async function check(runnerFiles: RegExp | undefined) {
-  const engine = getEngine();
+  const engine = detectingEngine();
   const options = { ...resolveOptions({}, 'test options', {}), runnerFiles };
   const ctx = engine.createContext({ title: 'runner work', file: 'test' });
   const cleanups = engine.run(ctx, () => {

@@ -54,7 +54,6 @@ export const ALLOW_LEAKS_TAG = '@allow-leaks';
 const PACKAGE = '@loose-ends/mocha-hooks';
 const engine = getEngine();
 const state = getState();
-engine.applySettings(state.options);
 hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
 
 /**
@@ -64,11 +63,18 @@ hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
  */
 export function configure(options: LooseEndsOptions = {}): MochaPlugin {
   state.options = resolveOptions(options, `the configure() options of ${PACKAGE}`);
-  engine.applySettings(state.options);
   return plugin;
 }
 
 const detecting = (): boolean => state.options.mode !== 'off';
+
+/**
+ * Starts detection with the options then in force, when a run starts (not on import: a
+ * `configure({ mode: 'off' })` that follows must still find nothing hooked). Idempotent.
+ */
+function startDetection(): void {
+  engine.applySettings(state.options);
+}
 
 function fileContext(file: string): LeakContext {
   let ctx = state.files.get(file);
@@ -97,6 +103,7 @@ function installMochaPatches(): void {
       ? reason
       : patchFileLoading(Mocha, engine, {
           startRun: () => {
+            startDetection();
             state.files = new Map();
           },
           contextFor: (file) => (detecting() ? fileContext(file) : undefined),
@@ -137,6 +144,7 @@ const runnerHooks: RunnerHooks = {
 
 function looseEndsBeforeAll(this: HookContext): void {
   if (!detecting()) return;
+  startDetection();
   const root = (this.test ?? this.runnable?.())?.parent;
   if (root === undefined) return;
   try {

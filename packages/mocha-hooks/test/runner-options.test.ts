@@ -103,11 +103,35 @@ describe('Mocha options and run modes', () => {
     assert.match(run.stderr, /Created at extra\/leaky\.spec\.cjs:3:5/);
   });
 
-  it('LOOSE_ENDS_MODE=off checks nothing', async () => {
-    const run = await runMocha(project, [...plain('extra/leaky.spec.cjs'), '--exit'], {
-      env: { LOOSE_ENDS_MODE: 'off' },
-    });
+  it('LOOSE_ENDS_MODE=off checks nothing, and allowLeaks() in a test does nothing', async () => {
+    const run = await runMocha(
+      project,
+      [
+        ...plain('extra/leaky.spec.cjs', 'test/tests.spec.cjs'),
+        '--grep',
+        'leaky: forgets|allowLeaks\\(\\)',
+        '--exit',
+      ],
+      { env: { LOOSE_ENDS_MODE: 'off' } },
+    );
     assert.equal(run.code, 0, describeRun(run));
+    assert.ok(run.passed.includes('opted out with allowLeaks()'), describeRun(run));
+    assert.equal(run.totals.failing, 0, describeRun(run));
+    assert.doesNotMatch(run.stderr, /loose-ends/);
+  });
+
+  it("configure({ mode: 'off' }) after loading the plugin leaves allowLeaks() doing nothing too", async () => {
+    const run = await runMocha(project, [
+      '--no-config',
+      '--require',
+      './extra/off.cjs',
+      'test/tests.spec.cjs',
+      '--grep',
+      'allowLeaks\\(\\)',
+      '--exit',
+    ]);
+    assert.equal(run.code, 0, describeRun(run));
+    assert.deepEqual(run.passed, ['opted out with allowLeaks()'], describeRun(run));
     assert.doesNotMatch(run.stderr, /loose-ends/);
   });
 
