@@ -12,10 +12,16 @@ export interface LeakSummary {
   leakyFiles: number;
   leaks: number;
   byKind: Partial<Record<ResourceKind, number>>;
+  /**
+   * Test files that ran with detection switched off (mode `off`), for a runner whose summary line
+   * is printed by another part than the one that knows the mode: nothing checked because all was
+   * off is not the same as nothing checked because loose-ends was never installed.
+   */
+  filesOff?: number;
 }
 
 export function emptySummary(): LeakSummary {
-  return { checked: 0, leakyTests: 0, leakyFiles: 0, leaks: 0, byKind: {} };
+  return { checked: 0, leakyTests: 0, leakyFiles: 0, leaks: 0, byKind: {}, filesOff: 0 };
 }
 
 export function addToSummary(
@@ -38,6 +44,7 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
     total.checked += summary.checked;
     total.leakyTests += summary.leakyTests;
     total.leakyFiles += summary.leakyFiles ?? 0;
+    total.filesOff = (total.filesOff ?? 0) + (summary.filesOff ?? 0);
     total.leaks += summary.leaks;
     for (const [kind, count] of Object.entries(summary.byKind) as [ResourceKind, number][]) {
       total.byKind[kind] = (total.byKind[kind] ?? 0) + count;

@@ -19,8 +19,17 @@ test('worker tallies reach the main process through the relay; a broken one cost
   // A worker that died mid-write: wherever it comes in the listing, it must not hide the others.
   writeFileSync(path.join(directory, '0-cut-short.json'), '{"checked": 4');
   assert.equal(relaySummary(variable, { ...emptySummary(), checked: 2 }), true);
+  // A file that ran with detection off says so, so the run's line can tell "off" from "not installed".
+  assert.equal(relaySummary(variable, { ...emptySummary(), filesOff: 1 }), true);
   const merged = collectRelayedSummaries(directory);
-  assert.deepEqual(merged, { checked: 5, leakyTests: 1, leakyFiles: 0, leaks: 2, byKind: { interval: 2 } });
+  assert.deepEqual(merged, {
+    checked: 5,
+    leakyTests: 1,
+    leakyFiles: 0,
+    leaks: 2,
+    byKind: { interval: 2 },
+    filesOff: 1,
+  });
   assert.equal(collectRelayedSummaries(directory).checked, 0, 'each tally is read once');
   closeSummaryRelay(variable, directory);
   assert.equal(existsSync(directory), false);

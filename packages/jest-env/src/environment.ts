@@ -101,7 +101,11 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     }
 
     #onEventSafely(event: CircusEvent, state: CircusState): void | Promise<void> {
-      if (this.#options.mode === 'off') return;
+      if (this.#options.mode === 'off') {
+        // Tells the reporter this file was switched off, so it does not ask whether we are installed.
+        if (event.name === 'teardown') relaySummary(SUMMARY_DIR_VARIABLE, { ...emptySummary(), filesOff: 1 });
+        return;
+      }
       try {
         return this.#onEvent(event, state)?.catch((error: unknown) => internalError(error, event.name));
       } catch (error) {

@@ -221,6 +221,25 @@ describe('options', () => {
     );
   });
 
+  test('LOOSE_ENDS_MODE=off checks nothing, and allowLeaks() in a test does nothing', () => {
+    const run = runJest(
+      'jest30',
+      ['tests/timers.test.js', '-t', 'opts this test out|interval never cleared fails'],
+      {
+        LOOSE_ENDS_MODE: 'off',
+      },
+    );
+    assert.equal(run.status, 0, run.output);
+    for (const title of [
+      'allowLeaks() opts this test out',
+      'leakAllowed() opts this test out',
+      'interval never cleared fails',
+    ]) {
+      assertPasses(run, title);
+    }
+    assert.doesNotMatch(run.output, /AsyncLeakError|loose-ends:/);
+  });
+
   test('LOOSE_ENDS_MODE overrides the mode: warn prints the report and lets the test pass', () => {
     const run = runJest('jest30', ['tests/timers.test.js', '-t', 'interval never cleared fails'], {
       LOOSE_ENDS_MODE: 'warn',
