@@ -34,7 +34,10 @@ export function allowLeaks(filter?: LeakFilter): void {
   toAllowance(filter); // a bad filter throws even where detection is not installed
   const engine = findEngine();
   if (engine === undefined || !engine.detecting) return;
-  const ctx = engine.currentContext();
+  const scope = engine.currentScope();
+  // The runner's own work, or a file run with detection off (`enterOutside`): nothing to allow.
+  if (scope?.ctx === null) return;
+  const ctx = scope?.ctx;
   if (ctx === undefined) {
     throw new Error(
       'loose-ends: allowLeaks() was called outside a test. Call it inside the test body (or a beforeEach hook), ' +

@@ -91,6 +91,15 @@ export class Engine {
     this.hook?.storage.enterWith({ ctx, phase });
   }
 
+  /**
+   * Makes the rest of the current synchronous run, and everything it schedules, the runner's own
+   * work, recorded for no test: for a file a runner runs with detection off while other files in the
+   * same thread have it on (a Jest docblock). `allowLeaks()` does nothing there.
+   */
+  enterOutside(): void {
+    this.hook?.storage.enterWith(RUNNER_SCOPE);
+  }
+
   currentScope(): Scope | undefined {
     return this.hook?.storage.getStore();
   }

@@ -84,8 +84,10 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
      * file's; tests and hooks run in their own contexts inside it.
      */
     override getVmContext(): unknown {
-      if (this.#options.mode !== 'off' && !this.#fileChecked && this.#engine.currentScope() === undefined) {
-        this.#engine.enter(this.#fileCtx, 'module scope');
+      if (!this.#fileChecked && this.#engine.currentScope() === undefined) {
+        // A file switched off (docblock) in a worker where other files are on: its work is no one's.
+        if (this.#options.mode === 'off') this.#engine.enterOutside();
+        else this.#engine.enter(this.#fileCtx, 'module scope');
       }
       return super.getVmContext();
     }

@@ -85,6 +85,7 @@ describe('Jest 30, two workers: every behaviour in one run', () => {
     assertPasses(run, 'leakAllowed() opts this test out');
     assert.equal(run.file('opted-out-file.test.js').status, 'passed');
     assertPasses(run, 'leaks in a file with detection off pass');
+    assertPasses(run, 'allowLeaks() in a file with detection off does nothing');
   });
 
   test('fake timers (modern and legacy) create nothing real and nothing is invented', () => {
