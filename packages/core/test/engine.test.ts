@@ -10,6 +10,16 @@ const require = createRequire(import.meta.url);
 const distCjs = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
 const distEsm = new URL('../dist/index.js', import.meta.url).href;
 
+/** Runs `source` in a new worker thread (an engine of its own) and returns what it posted, once it exited. */
+async function messageFromWorker(source: string): Promise<Record<string, unknown>> {
+  const worker = new Worker(source, { eval: true });
+  const [message] = await Promise.all([
+    new Promise((resolve) => worker.once('message', resolve)),
+    new Promise((resolve) => worker.once('exit', resolve)),
+  ]);
+  return message as Record<string, unknown>;
+}
+
 describe('one hook per thread, however core is loaded', () => {
   test('source, ESM build, CJS build and a fresh module instance all share one engine', async () => {
     const fromSource = getEngine();
@@ -23,34 +33,9 @@ describe('one hook per thread, however core is loaded', () => {
     assert.equal(fromFreshInstance, fromSource);
   });
 
-  test('a worker thread gets an engine of its own, which finds the worker’s leaks', async () => {
-    const worker = new Worker(
-      `
-      const { parentPort } = require('node:worker_threads');
-      const { getEngine, resolveOptions } = require(${JSON.stringify(distCjs)});
-      const engine = getEngine();
-      const options = resolveOptions({}, 'worker', {});
-      engine.applySettings(options);
-      const ctx = engine.createContext({ title: 'in worker' });
-      const interval = engine.run(ctx, () => setInterval(() => {}, 1000));
-      engine.check(ctx, options).then((result) => {
-        clearInterval(interval);
-        parentPort.postMessage({ status: result.status, kinds: result.leaks.map((l) => l.kind), test: result.leaks[0]?.test });
-      });
-      `,
-      { eval: true },
-    );
-    const [message] = await Promise.all([
-      new Promise((resolve) => worker.once('message', resolve)),
-      new Promise((resolve) => worker.once('exit', resolve)),
-    ]);
-    assert.deepEqual(message, { status: 'leaked', kinds: ['interval'], test: 'in worker' });
-  });
-
-  test('with mode off nothing is hooked, and allowLeaks() in a test does nothing', async () => {
-    // A worker: a thread whose engine no other test has started yet.
-    const worker = new Worker(
-      `
+  test('a worker thread gets an engine of its own: with mode off it hooks nothing, once on it finds the worker’s leaks', async () => {
+    // This thread's engine is detecting already; a worker's starts afresh.
+    const message = await messageFromWorker(`
       const { parentPort } = require('node:worker_threads');
       const { allowLeaks, getEngine, resolveOptions } = require(${JSON.stringify(distCjs)});
       const engine = getEngine();
@@ -67,21 +52,15 @@ describe('one hook per thread, however core is loaded', () => {
         parentPort.postMessage({
           whileOff,
           detecting: engine.detecting,
-          status: result.status,
+          found: { status: result.status, kinds: result.leaks.map((l) => l.kind), test: result.leaks[0]?.test },
           allowLeaksOutside: attempt(() => allowLeaks()),
         });
       });
-      `,
-      { eval: true },
-    );
-    const [message] = (await Promise.all([
-      new Promise((resolve) => worker.once('message', resolve)),
-      new Promise((resolve) => worker.once('exit', resolve)),
-    ])) as [Record<string, unknown>, unknown];
+    `);
     assert.deepEqual(message.whileOff, { detecting: false, allowLeaks: 'ok' });
     // A later caller with the mode on starts detection, and the usual rules apply again.
     assert.equal(message.detecting, true);
-    assert.equal(message.status, 'leaked');
+    assert.deepEqual(message.found, { status: 'leaked', kinds: ['interval'], test: 'in worker' });
     assert.match(String(message.allowLeaksOutside), /allowLeaks\(\) was called outside a test/);
   });
 });

@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
 
 const project = path.join(FIXTURES, 'cjs');
-const plain = (...specs: string[]) => ['--no-config', '--require', '@loose-ends/mocha-hooks', ...specs];
+/** Mocha's arguments with no config file, loading `plugin` (the package, or a module calling configure()). */
+const requiring = (plugin: string, ...args: string[]) => ['--no-config', '--require', plugin, ...args];
+const plain = (...specs: string[]) => requiring('@loose-ends/mocha-hooks', ...specs);
 
 describe('Mocha options and run modes', () => {
   it('a clean suite exits on its own without --exit, and says it checked', async () => {
@@ -121,15 +123,10 @@ describe('Mocha options and run modes', () => {
   });
 
   it("configure({ mode: 'off' }) after loading the plugin leaves allowLeaks() doing nothing too", async () => {
-    const run = await runMocha(project, [
-      '--no-config',
-      '--require',
-      './extra/off.cjs',
-      'test/tests.spec.cjs',
-      '--grep',
-      'allowLeaks\\(\\)',
-      '--exit',
-    ]);
+    const run = await runMocha(
+      project,
+      requiring('./extra/off.cjs', 'test/tests.spec.cjs', '--grep', 'allowLeaks\\(\\)', '--exit'),
+    );
     assert.equal(run.code, 0, describeRun(run));
     assert.deepEqual(run.passed, ['opted out with allowLeaks()'], describeRun(run));
     assert.doesNotMatch(run.stderr, /loose-ends/);
@@ -143,12 +140,7 @@ describe('Mocha options and run modes', () => {
   });
 
   it('a bad option given to configure() names the option and the accepted values', async () => {
-    const run = await runMocha(project, [
-      '--no-config',
-      '--require',
-      './extra/bad-options.cjs',
-      'extra/leaky.spec.cjs',
-    ]);
+    const run = await runMocha(project, requiring('./extra/bad-options.cjs', 'extra/leaky.spec.cjs'));
     assert.notEqual(run.code, 0, describeRun(run));
     assert.match(
       run.stdout + run.stderr,
