@@ -71,15 +71,12 @@ export class Engine {
 
   /** Runs `fn` as part of `ctx`: everything it starts, directly or through callbacks, is attributed to it. */
   run<T>(ctx: LeakContext, fn: () => T, phase = 'test'): T {
-    if (this.hook === undefined) return fn();
-    const scope: Scope = { ctx, phase };
-    return this.hook.storage.run(scope, fn);
+    return this.runIn({ ctx, phase }, fn);
   }
 
   /** Runs `fn` as the runner's own work, attributed to no test (e.g. what a runner does after `done()`). */
   runOutside<T>(fn: () => T): T {
-    if (this.hook === undefined) return fn();
-    return this.hook.storage.run(RUNNER_SCOPE, fn);
+    return this.runIn(RUNNER_SCOPE, fn);
   }
 
   /**

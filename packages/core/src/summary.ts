@@ -17,7 +17,7 @@ export interface LeakSummary {
    * is printed by another part than the one that knows the mode: nothing checked because all was
    * off is not the same as nothing checked because loose-ends was never installed.
    */
-  filesOff?: number;
+  filesOff: number;
 }
 
 export function emptySummary(): LeakSummary {
@@ -44,7 +44,8 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
     total.checked += summary.checked;
     total.leakyTests += summary.leakyTests;
     total.leakyFiles += summary.leakyFiles ?? 0;
-    total.filesOff = (total.filesOff ?? 0) + (summary.filesOff ?? 0);
+    // Absent from tallies relayed by an older copy of core.
+    total.filesOff += summary.filesOff ?? 0;
     total.leaks += summary.leaks;
     for (const [kind, count] of Object.entries(summary.byKind) as [ResourceKind, number][]) {
       total.byKind[kind] = (total.byKind[kind] ?? 0) + count;

@@ -34,7 +34,7 @@ export default class LooseEndsReporter {
     closeSummaryRelay(SUMMARY_DIR_VARIABLE, directory);
     this.#directory = undefined;
     // Every file ran with detection off (LOOSE_ENDS_MODE=off, mode: 'off'): nothing to say.
-    if (summary.checked === 0 && (summary.filesOff ?? 0) > 0) return;
+    if (summary.checked === 0 && summary.filesOff > 0) return;
     const hint =
       summary.checked === 0
         ? ' Is testEnvironment set to @loose-ends/jest-env (or a class made with withLooseEnds)?'
