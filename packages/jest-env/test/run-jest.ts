@@ -46,6 +46,8 @@ export function runJest(
   fixture: string,
   args: readonly string[] = [],
   env: Record<string, string> = {},
+  /** A guard against a hang (the point of the tests that run without --forceExit), not a timing check. */
+  timeoutMs = 120_000,
 ): JestRun {
   const cwd = path.isAbsolute(fixture) ? fixture : path.join(fixturesDirectory, fixture);
   const jestBin = jestBinFor(cwd);
@@ -58,8 +60,7 @@ export function runJest(
       {
         cwd,
         encoding: 'utf8',
-        // A guard against a hang (the point of the tests that run without --forceExit), not a timing check.
-        timeout: 120_000,
+        timeout: timeoutMs,
         env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', LOOSE_ENDS_MODE: '', ...env },
       },
     );

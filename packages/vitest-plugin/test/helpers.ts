@@ -43,6 +43,8 @@ export function runVitest(
   args: readonly string[] = [],
   env: Record<string, string | undefined> = {},
   vitestPackage = VITEST_PACKAGE,
+  /** A guard against a hang, not a timing check: a run killed by it has `status` null. */
+  timeoutMs = 120_000,
 ): VitestRun {
   const cwd = path.join(FIXTURES, fixture);
   const outDir = mkdtempSync(path.join(tmpdir(), 'loose-ends-vitest-'));
@@ -69,7 +71,7 @@ export function runVitest(
           LOOSE_ENDS_MODE: undefined,
           ...env,
         },
-        timeout: 120_000,
+        timeout: timeoutMs,
       },
     );
     let files: FileResult[] = [];
