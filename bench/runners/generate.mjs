@@ -167,7 +167,7 @@ export function generate({ root, runner, workload, files, testsPerFile, promiseI
     // As the adapter README says: testEnvironment by package name.
     writeFileSync(join(dir, 'jest.loose-ends.config.cjs'), config('@loose-ends/jest-env'));
     writeFileSync(join(dir, 'jest.floor.config.cjs'), config('<rootDir>/floor-env.cjs'));
-    // The environment module is evaluated once per worker (NOTES B4), like loose-ends' own hook.
+    // The environment module is evaluated once per worker (docs/internals.md), like loose-ends' own hook.
     writeFileSync(
       join(dir, 'floor-env.cjs'),
       `const { createHook } = require('node:async_hooks');\n${FLOOR_HOOK}module.exports = require('jest-environment-node');\n`,

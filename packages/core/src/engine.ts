@@ -1,13 +1,14 @@
-import { isAlive, isRefed, kindOf } from './classify.js';
 import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 import { createContext, RUNNER_SCOPE } from './context.js';
 import type { Entry } from './hook.js';
-import { isCollectable, ResourceHook } from './hook.js';
+import { isAlive, isRefed, ResourceHook, stackHolderOf } from './hook.js';
 import { reportInternalError } from './internal-error.js';
+import { KINDS } from './kinds.js';
 import type { ResolvedOptions } from './options.js';
 import { prewarmSingletons } from './prewarm.js';
+import { withinLimit } from './real-clock.js';
 import type { LeakRecord } from './record.js';
-import { hasOwnStackCleaned, ownStack, toRecord } from './record.js';
+import { hasOwnStackCleaned, kindOf, ownStack, toRecord } from './record.js';
 import { findEngine, registerEngine } from './registry.js';
 import type { RenderOptions } from './report.js';
 import { AsyncLeakError, subjectOf } from './report.js';
@@ -15,7 +16,7 @@ import type { RuntimeSupport } from './runtime.js';
 import { detectRuntime, warnUnsupported } from './runtime.js';
 import type { ScopeStorage } from './scope-storage.js';
 import { collectAndSettle, settle } from './settle.js';
-import { creatingFile } from './stack.js';
+import { isCreatedBy } from './stack.js';
 
 export type CheckStatus = 'clean' | 'leaked' | 'allowed' | 'off' | 'unsupported';
 
@@ -113,7 +114,7 @@ export class Engine {
     if (options.mode === 'off' || !this.support.supported) return;
     if (this.hook === undefined) {
       prewarmSingletons();
-      this.hook = new ResourceHook(isAlive);
+      this.hook = new ResourceHook();
     }
     if (options.promises) this.hook.trackPromises();
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
@@ -142,9 +143,10 @@ export class Engine {
   }
 
   /**
-   * The verdict after a test: lets closing resources finish closing, collects garbage if anything is
-   * left, then reports what is still alive. Never throws: an internal error is reported once and the
-   * test is judged clean.
+   * The verdict after a test: waits for what can finish soon (settle.ts), collects garbage if what
+   * is left could go that way and is to be reported, then reports what can still run. Never takes
+   * longer than CHECK_LIMIT_MS, never throws: an internal error is reported once and the test is
+   * judged clean.
    */
   async check(ctx: LeakContext, options: ResolvedOptions, render: RenderOptions = {}): Promise<CheckResult> {
     if (options.mode === 'off') return result(ctx, 'off');
@@ -160,10 +162,14 @@ export class Engine {
       const leftNow = unsettled();
       if (leftNow.length === 0) return result(ctx, 'clean');
       return await this.runOutside(async () => {
-        let left = await settle(unsettled, options.maxTurns, leftNow);
-        // A forced GC costs milliseconds on a test runner's heap: only worth it when what is left
-        // could be collected (promises, AsyncResources, ports). A socket or timer cannot.
-        if (options.gc && left.some(isCollectable)) left = await collectAndSettle(unsettled);
+        const waited = async () => {
+          const left = await settle(unsettled, options, leftNow);
+          // A forced GC costs milliseconds on a test runner's heap: only worth it when what is left
+          // could be collected (promises, AsyncResources, ports). A socket or timer cannot.
+          return options.gc && left.some(endsByGc) ? collectAndSettle(unsettled) : left;
+        };
+        // Whatever a test did to the event loop, the verdict comes in bounded time.
+        const left = await withinLimit(waited(), CHECK_LIMIT_MS, unsettled);
         const found = toRecords(left, options);
         if (found.length === 0) return result(ctx, 'clean');
         const { leaks, allowed } = splitAllowed(found, ctx);
@@ -214,12 +220,17 @@ function result(
   return { status, kind: ctx.kind, leaks, allowed, error, shouldFail };
 }
 
+/** The longest a check may take, whatever a test did to the event loop. */
+const CHECK_LIMIT_MS = 10_000;
+
+const endsByGc = (entry: Entry): boolean => KINDS[entry.kind].endsByGc === true;
+
 function isReportable(entry: Entry, options: ResolvedOptions): boolean {
   if (entry.parentOnly) return false;
-  if (entry.type === 'PROMISE') return options.promises;
+  const { reported } = KINDS[entry.kind];
+  if (reported !== 'always' && !options[reported]) return false;
   // A running child's stdio pipes are part of the child process leak, not leaks of their own.
-  if (entry.type === 'PIPEWRAP' && entry.parent?.type === 'PROCESSWRAP' && isAlive(entry.parent))
-    return false;
+  if (entry.kind === 'pipe' && entry.parent?.kind === 'child-process' && isAlive(entry.parent)) return false;
   return options.reportUnref || isRefed(entry) !== false;
 }
 
@@ -236,12 +247,8 @@ function isIgnoredByType(entry: Entry, options: ResolvedOptions): boolean {
 
 /** Created by the runner's own code (`runnerFiles`): judged by file name, formatting no stack. */
 function isRunnerWork(entry: Entry, options: ResolvedOptions): boolean {
-  const pattern = options.runnerFiles;
-  if (pattern === undefined) return false;
-  const file = creatingFile(entry.stackHolder);
-  if (file !== undefined) return file !== null && pattern.test(file);
-  const first = ownStack(entry, options.stackDepth).frames[0];
-  return first !== undefined && pattern.test(first);
+  const holder = options.runnerFiles === undefined ? undefined : stackHolderOf(entry);
+  return holder !== undefined && isCreatedBy(holder, options.runnerFiles!);
 }
 
 function isIgnoredByStack(entry: Entry, options: ResolvedOptions): boolean {

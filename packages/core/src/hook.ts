@@ -2,48 +2,64 @@ import type { AsyncHook, HookCallbacks } from 'node:async_hooks';
 import { AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
 import type { LeakContext, Scope } from './context.js';
 import { reportInternalError } from './internal-error.js';
+import type { ResourceKind } from './kinds.js';
+import { IGNORED_NODE_TYPES, KIND_OF_TYPE, KINDS, PARENT_ONLY_TYPES } from './kinds.js';
+import type { NodeResource } from './node-handles.js';
+import { reusedHandleOf } from './node-handles.js';
 import { patchNodeForObservability } from './patches.js';
-import { IGNORED_NODE_TYPES, PARENT_ONLY_TYPES, TRACKED_TYPES } from './resource-types.js';
+import { realClock } from './real-clock.js';
 import type { ScopeStorage } from './scope-storage.js';
 import { carryScope, createScopeStorage } from './scope-storage.js';
 import type { StackHolder } from './stack.js';
 import { captureStack } from './stack.js';
 
-/**
- * A plain strong reference with WeakRef's shape. WeakRefs cost the garbage collector work on every
- * cycle; timers and handles stay reachable while they are alive anyway, so only resources whose
- * liveness depends on GC (promises, user AsyncResources, message ports) are held weakly.
- */
-class StrongRef<T extends object> {
-  constructor(private readonly target: T) {}
-  deref(): T {
-    return this.target;
-  }
-}
-
-const WEAKLY_HELD_TYPES: ReadonlySet<string> = new Set(['PROMISE', 'MESSAGEPORT']);
-
-/** Whether garbage collection alone can end this resource (it is held weakly). */
-export function isCollectable(entry: Entry): boolean {
-  return entry.resource instanceof WeakRef;
-}
-
-/** One async resource created under a context. */
+/** One async resource created under a context. Holds nothing of the user's strongly. */
 export interface Entry {
   readonly asyncId: number;
   readonly type: string;
+  /** From the kind table; a `timeout` may turn out to be an interval when reported. */
+  readonly kind: ResourceKind;
   readonly ctx: LeakContext;
   readonly phase: string;
-  readonly resource: WeakRef<object> | StrongRef<object>;
+  /**
+   * Weak, like everything loose-ends keeps: a test that asserts through FinalizationRegistry that
+   * something was collected must pass. While a timer or handle can still run, Node itself holds it.
+   */
+  readonly resource: WeakRef<NodeResource>;
   /** The nearest tracked resource whose callback created this one. */
   readonly parent: Entry | undefined;
   readonly createdAt: number;
-  /** Creation stack, captured lazily: formatted only when read, by whatever `prepareStackTrace` is then in force. */
-  readonly stackHolder: StackHolder;
   readonly parentOnly: boolean;
-  readonly custom: boolean;
   /** For promises: set by the `promiseResolve` hook. */
   settled: boolean;
+}
+
+/**
+ * Creation stacks, by resource. A captured stack that is not formatted yet holds the receiver and
+ * function of every frame (the request being built, the test's `this`), so it is kept in a WeakMap
+ * keyed by the resource: it lives exactly as long as the resource, and keeps nothing alive itself.
+ */
+const stacks = new WeakMap<object, StackHolder>();
+
+/** The creation stack of a resource still alive, captured lazily (see stack.ts). */
+export function stackHolderOf(entry: Entry): StackHolder | undefined {
+  const resource = entry.resource.deref();
+  return resource === undefined ? undefined : stacks.get(resource);
+}
+
+/** Whether the resource can still run: read off the resource itself (there is no destroy hook). */
+export function isAlive(entry: Entry): boolean {
+  const resource = entry.resource.deref();
+  if (resource === undefined) return false;
+  if (entry.kind === 'promise') return !entry.settled;
+  return KINDS[entry.kind].isRunning(resource);
+}
+
+/** Whether it keeps the event loop alive; read at check time, since handles start unref'd. */
+export function isRefed(entry: Entry): boolean | undefined {
+  const resource = entry.resource.deref();
+  if (resource === undefined || typeof resource.hasRef !== 'function') return undefined;
+  return resource.hasRef() === true;
 }
 
 export interface HookSettings {
@@ -52,9 +68,6 @@ export interface HookSettings {
 }
 
 const INTERNAL_FRAMES_ABOVE_USER = 8;
-
-/** For resources whose creation stack could show no user frame: the report borrows an ancestor's. */
-const NO_STACK: StackHolder = Object.freeze({});
 
 /**
  * Capturing a stack is most of what tracking a resource costs (10-20 µs inside an init callback on a
@@ -69,14 +82,16 @@ function hasOwnUserStack(type: string, scope: Scope | undefined, trigger: Entry 
   return !(scope === undefined && trigger !== undefined && trigger.type.endsWith('SERVERWRAP'));
 }
 
-const Role = { Tracked: 0, ParentOnly: 1, Ignored: 2, Custom: 3 } as const;
-type Role = (typeof Role)[keyof typeof Role];
+/** What the hook does with a type: record it as a kind, keep it as a parent only, or ignore it. */
+const PARENT_ONLY = 'parent-only';
+const IGNORED = 'ignored';
+type Role = ResourceKind | typeof PARENT_ONLY | typeof IGNORED;
 
 /** One lookup per init decides what a type is; an unknown type may still be a user's AsyncResource. */
 const ROLE_BY_TYPE: ReadonlyMap<string, Role> = new Map<string, Role>([
-  ...[...TRACKED_TYPES.keys()].map((type): [string, Role] => [type, Role.Tracked]),
-  ...[...PARENT_ONLY_TYPES].map((type): [string, Role] => [type, Role.ParentOnly]),
-  ...[...IGNORED_NODE_TYPES].map((type): [string, Role] => [type, Role.Ignored]),
+  ...KIND_OF_TYPE,
+  ...[...PARENT_ONLY_TYPES].map((type): [string, Role] => [type, PARENT_ONLY]),
+  ...[...IGNORED_NODE_TYPES].map((type): [string, Role] => [type, IGNORED]),
 ]);
 /**
  * Dead entries are dropped in batches. Early and often: an entry that survives a few scavenges is
@@ -88,9 +103,9 @@ const FIRST_SWEEP_AT = 256;
  * The async_hooks wiring: one instance per thread (see registry.ts).
  *
  * There is deliberately no `destroy` hook: on Node < 24.14 any destroy hook makes Node track every
- * promise for GC (about 4× the cost of a promise-heavy loop). Liveness is read off the resource
- * itself when a test ends (classify.ts), and dead entries are swept in batches. The hook never
- * does async work.
+ * promise for GC (docs/internals.md). Liveness is read off the resource itself when a test ends
+ * (the kind table's `isRunning`), and dead entries are swept in batches. The hook never does async
+ * work.
  */
 export class ResourceHook {
   readonly storage: ScopeStorage = createScopeStorage();
@@ -120,7 +135,7 @@ export class ResourceHook {
   private promiseHook: AsyncHook | undefined;
   private promisesInMainHook = false;
 
-  constructor(private readonly isAlive: (entry: Entry) => boolean) {
+  constructor() {
     patchNodeForObservability(
       () => (this.storage.getStore()?.ctx ?? null) !== null,
       () => this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER,
@@ -136,7 +151,7 @@ export class ResourceHook {
     const onPromiseInit = (asyncId: number, type: string, triggerAsyncId: number, resource: object): void => {
       if (type !== 'PROMISE') return;
       const scope = this.storage.getStore();
-      this.record(asyncId, type, triggerAsyncId, resource, scope, Role.Tracked, onPromiseInit);
+      this.record(asyncId, type, triggerAsyncId, resource, scope, 'promise', onPromiseInit);
     };
     this.promiseHook = createHook({
       ...(this.promisesInMainHook ? {} : { init: onPromiseInit }),
@@ -155,14 +170,17 @@ export class ResourceHook {
     // Promises first, by identity of the interned type string: cheaper than the map lookup below.
     if (type === 'PROMISE') {
       if (this.promisesInMainHook)
-        this.record(asyncId, type, triggerAsyncId, resource, carried, Role.Tracked, this.onInit);
+        this.record(asyncId, type, triggerAsyncId, resource, carried, 'promise', this.onInit);
       return;
     }
     let role = ROLE_BY_TYPE.get(type);
-    if (role === Role.Ignored) return;
+    if (role === IGNORED) return;
     if (role === undefined) {
       if (!(resource instanceof AsyncResource)) return;
-      role = Role.Custom;
+      role = 'custom';
+    } else if ((role === 'socket' || role === 'pipe') && reusedHandleOf(resource) !== undefined) {
+      // A keep-alive socket handed to another request: the same connection, already recorded.
+      return;
     }
     this.record(
       asyncId,
@@ -181,7 +199,7 @@ export class ResourceHook {
     triggerAsyncId: number,
     resource: object,
     scope: Scope | undefined,
-    role: Role,
+    role: Exclude<Role, typeof IGNORED>,
     /** The hook callback that called us: the stack is captured from its caller down. */
     hookCallback: (...args: never[]) => unknown,
   ): void {
@@ -204,26 +222,30 @@ export class ResourceHook {
       // Link to the nearest ancestor still alive, so a self-rescheduling chain does not keep every
       // earlier link reachable.
       let parent = trigger;
-      while (parent !== undefined && !this.isAlive(parent)) parent = parent.parent;
+      while (parent !== undefined && !isAlive(parent)) parent = parent.parent;
       if (type === 'PIPEWRAP' && this.lastProcess?.executionId === executionAsyncId()) {
         parent = this.lastProcess.entry;
       }
-      const custom = role === Role.Custom;
+      const parentOnly = role === PARENT_ONLY;
       const entry: Entry = {
         asyncId,
         type,
+        // A connect request in flight: a request, kept only to link its socket's children to the test.
+        kind: parentOnly ? 'request' : role,
         ctx,
         phase,
-        resource: custom || WEAKLY_HELD_TYPES.has(type) ? new WeakRef(resource) : new StrongRef(resource),
+        resource: new WeakRef(resource),
         parent,
-        createdAt: performance.now(),
-        stackHolder: hasOwnUserStack(type, scope, trigger)
-          ? captureStack(this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER, hookCallback)
-          : NO_STACK,
-        parentOnly: role === Role.ParentOnly,
-        custom,
+        createdAt: realClock.now(),
+        parentOnly,
         settled: false,
       };
+      if (hasOwnUserStack(type, scope, trigger)) {
+        stacks.set(
+          resource,
+          captureStack(this.settings.stackDepth + INTERNAL_FRAMES_ABOVE_USER, hookCallback),
+        );
+      }
       if (type === 'PROCESSWRAP') this.lastProcess = { entry, executionId: executionAsyncId() };
       this.entries.set(asyncId, entry);
       ctx.backlog.add(entry);
@@ -242,7 +264,7 @@ export class ResourceHook {
   /** Drops entries whose resource is gone, so a long suite does not accumulate dead records. */
   sweep(): void {
     for (const entry of this.entries.values()) {
-      if (!this.isAlive(entry)) this.forget(entry);
+      if (!isAlive(entry)) this.forget(entry);
     }
     this.nextSweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
   }
@@ -251,7 +273,7 @@ export class ResourceHook {
   liveEntries(ctx: LeakContext): Entry[] {
     const live: Entry[] = [];
     for (const entry of ctx.backlog) {
-      if (this.isAlive(entry)) live.push(entry);
+      if (isAlive(entry)) live.push(entry);
       else this.forget(entry);
     }
     return live;

@@ -4,14 +4,14 @@ export type { ContextInit, ContextKind, LeakContext, Scope } from './context.js'
 export type { CheckResult, CheckStatus } from './engine.js';
 export { Engine, getEngine } from './engine.js';
 export { reportInternalError } from './internal-error.js';
+export type { ResourceKind } from './kinds.js';
+export { RESOURCE_KINDS } from './kinds.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
 export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';
 export { AsyncLeakError, countByKind, leaksToJSON, renderLeaks } from './report.js';
-export type { ResourceKind } from './resource-types.js';
-export { RESOURCE_KINDS } from './resource-types.js';
 export type { RuntimeSupport } from './runtime.js';
 export { detectRuntime, warnUnsupported } from './runtime.js';
 export type { SourceLocation } from './stack.js';

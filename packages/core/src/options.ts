@@ -1,5 +1,4 @@
-import type { ResourceKind } from './resource-types.js';
-import { RESOURCE_KINDS } from './resource-types.js';
+import { RESOURCE_KINDS } from './kinds.js';
 
 export type Mode = 'fail' | 'warn' | 'off';
 
@@ -15,6 +14,13 @@ export interface LooseEndsOptions {
   reportUnref?: boolean;
   /** Also report promises created by the test that are still pending and reachable after GC. */
   promises?: boolean;
+  /**
+   * Also report JS `AsyncResource`s (libraries' and Node's own) never destroyed. They hold no
+   * handle and run nothing by themselves, so they are not reported by default.
+   */
+  asyncResources?: boolean;
+  /** Milliseconds after a test during which a timer due by then, or a request in flight, is waited for rather than reported. */
+  graceMs?: number;
   /** Force a garbage collection before the verdict when something is left, so unreachable work can go. */
   gc?: boolean;
   /** Stack frames kept per leak after cleaning. */
@@ -43,6 +49,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   ignoreStacks: [],
   reportUnref: false,
   promises: false,
+  asyncResources: false,
+  graceMs: 100,
   gc: true,
   stackDepth: 10,
   maxTurns: 10,
@@ -58,6 +66,8 @@ const ACCEPTED: Record<keyof LooseEndsOptions, string> = {
   ignoreStacks: 'an array of strings or regular expressions matched against the creation stack',
   reportUnref: 'true or false',
   promises: 'true or false',
+  asyncResources: 'true or false',
+  graceMs: 'a whole number of milliseconds from 0 to 10000',
   gc: 'true or false',
   stackDepth: 'a whole number from 1 to 100',
   maxTurns: 'a whole number from 1 to 1000',
@@ -132,6 +142,7 @@ export function resolveOptions(
         break;
       case 'reportUnref':
       case 'promises':
+      case 'asyncResources':
       case 'gc':
         if (typeof value !== 'boolean') fail(key, value, source);
         resolved[key as 'gc'] = value;
@@ -139,6 +150,10 @@ export function resolveOptions(
       case 'stackDepth':
         if (!isWholeNumber(value, 1, 100)) fail(key, value, source);
         resolved.stackDepth = value;
+        break;
+      case 'graceMs':
+        if (!isWholeNumber(value, 0, 10_000)) fail(key, value, source);
+        resolved.graceMs = value;
         break;
       case 'maxTurns':
         if (!isWholeNumber(value, 1, 1000)) fail(key, value, source);
@@ -156,8 +171,4 @@ export function resolveOptions(
     resolved.mode = fromEnv as Mode;
   }
   return Object.freeze(resolved);
-}
-
-export function isKnownKind(value: string): value is ResourceKind {
-  return (RESOURCE_KINDS as readonly string[]).includes(value);
 }

@@ -1,9 +1,7 @@
 import { AsyncResource } from 'node:async_hooks';
 import net from 'node:net';
+import { kEmittedDestroy } from './kinds.js';
 import { captureStack } from './stack.js';
-
-/** Set on a user AsyncResource when `emitDestroy()` is called. */
-export const kEmittedDestroy: unique symbol = Symbol('loose-ends.emittedDestroy');
 /** Lazy stack of the user's `server.listen()` call. */
 export const kListenStack: unique symbol = Symbol('loose-ends.listenStack');
 
@@ -12,7 +10,7 @@ let patched = false;
 /**
  * Two facts Node does not expose without a destroy hook or a stack from the caller:
  * - a user's `asyncResource.emitDestroy()`: a destroy hook would see it, but any destroy hook makes
- *   Node < 24.14 track every promise for GC (about 4× on promise-heavy code), so mark the resource;
+ *   Node < 24.14 track every promise for GC (docs/internals.md), so mark the resource;
  * - where `server.listen(port, host)` was called: Node creates the handle a tick later, after a host
  *   lookup, so the handle's own creation stack holds no user frame.
  * `shouldCapture` says whether a test is running, so code outside tests pays nothing.

@@ -1,7 +1,11 @@
-import { describe, explain, isRefed, kindOf, listenStackOf } from './classify.js';
 import type { Entry } from './hook.js';
-import type { ResourceKind } from './resource-types.js';
-import type { CleanStack, SourceLocation } from './stack.js';
+import { isRefed, stackHolderOf } from './hook.js';
+import type { ResourceKind } from './kinds.js';
+import { KINDS, kindOfInstance } from './kinds.js';
+import type { NodeResource } from './node-handles.js';
+import { ownerOf } from './node-handles.js';
+import { kListenStack } from './patches.js';
+import type { CleanStack, SourceLocation, StackHolder } from './stack.js';
 import { cleanStack, formatLocation, stackText } from './stack.js';
 
 /** One leftover resource, as reported: plain data, safe to serialise. */
@@ -40,7 +44,7 @@ const cleanedStacks = new WeakMap<Entry, { depth: number; stack: CleanStack }>()
 export function ownStack(entry: Entry, depth: number): CleanStack {
   let cached = cleanedStacks.get(entry);
   if (cached === undefined || cached.depth !== depth) {
-    cached = { depth, stack: cleanStack(stackText(entry.stackHolder), depth) };
+    cached = { depth, stack: cleanStack(stackText(stackHolderOf(entry)), depth) };
     cleanedStacks.set(entry, cached);
   }
   return cached.stack;
@@ -49,6 +53,23 @@ export function ownStack(entry: Entry, depth: number): CleanStack {
 /** Whether the entry's stack was already formatted (formatting is what costs). */
 export function hasOwnStackCleaned(entry: Entry): boolean {
   return cleanedStacks.has(entry);
+}
+
+/** The stack of the user's `listen()` call, for a server handle created a tick after it. */
+function listenStackOf(entry: Entry): StackHolder | undefined {
+  const handle = entry.resource.deref();
+  return handle === undefined ? undefined : ownerOf(handle)?.[kListenStack];
+}
+
+/** The kind as reported: a `Timeout` that repeats is an interval. */
+export function kindOf(entry: Entry): ResourceKind {
+  const resource = entry.resource.deref();
+  return resource === undefined ? entry.kind : kindOfInstance(entry.kind, resource);
+}
+
+function describe(entry: Entry, kind: ResourceKind): string {
+  const resource = entry.resource.deref() as NodeResource | undefined;
+  return resource === undefined ? entry.type : KINDS[kind].describe(resource, entry.type);
 }
 
 function creationStack(entry: Entry, stackDepth: number): CleanStack {
@@ -60,7 +81,7 @@ function creationStack(entry: Entry, stackDepth: number): CleanStack {
 
 export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRecord {
   const kind = kindOf(entry);
-  const { still, hint } = explain(kind);
+  const { still, hint } = KINDS[kind];
   let stack = creationStack(entry, stackDepth);
   // Created in a callback with no user frame (a socket accepted by a server, a handle created after
   // a DNS lookup): borrow the stack of the nearest ancestor that has one.
@@ -84,7 +105,7 @@ export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRec
     asyncId: entry.asyncId,
     type: entry.type,
     kind,
-    description: describe(entry),
+    description: describe(entry, kind),
     still,
     hint,
     refed: isRefed(entry),

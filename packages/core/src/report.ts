@@ -1,28 +1,9 @@
 import { colorsFor, useColors } from './colors.js';
 import type { LeakContext } from './context.js';
+import type { ResourceKind } from './kinds.js';
+import { KINDS } from './kinds.js';
 import type { LeakRecord } from './record.js';
-import type { ResourceKind } from './resource-types.js';
 import { codeFrame } from './stack.js';
-
-const KIND_LABELS: Record<ResourceKind, [singular: string, plural: string]> = {
-  timeout: ['timeout', 'timeouts'],
-  interval: ['interval', 'intervals'],
-  immediate: ['immediate', 'immediates'],
-  server: ['server', 'servers'],
-  socket: ['socket', 'sockets'],
-  pipe: ['pipe', 'pipes'],
-  'child-process': ['child process', 'child processes'],
-  'fs-watcher': ['file watcher', 'file watchers'],
-  'stat-watcher': ['stat watcher', 'stat watchers'],
-  worker: ['worker', 'workers'],
-  'message-port': ['message port', 'message ports'],
-  signal: ['signal listener', 'signal listeners'],
-  udp: ['UDP socket', 'UDP sockets'],
-  tty: ['TTY stream', 'TTY streams'],
-  histogram: ['delay monitor', 'delay monitors'],
-  custom: ['AsyncResource', 'AsyncResources'],
-  promise: ['promise', 'promises'],
-};
 
 function plural(count: number, singular: string, pluralForm: string): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
@@ -34,7 +15,7 @@ export function countByKind(kinds: Iterable<ResourceKind>): string {
   for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
   return [...counts]
     .sort((a, b) => b[1] - a[1])
-    .map(([kind, count]) => plural(count, ...KIND_LABELS[kind]))
+    .map(([kind, count]) => plural(count, ...KINDS[kind].label))
     .join(', ');
 }
 

@@ -130,20 +130,31 @@ export function stackText(holder: StackHolder | undefined): string | undefined {
   return text;
 }
 
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
+
 /**
- * The file of the frame that created the resource (the first outside Node and the hidden
- * directories), read without formatting the stack. `null` when that frame has no file (a native
- * frame such as `new Promise`) or there is none; `undefined` when it cannot tell without formatting.
+ * Whether a resource was created on the runner's behalf. Walking the creation stack from the
+ * innermost frame, past Node's frames, loose-ends' own, frames with no file (`new Promise`) and
+ * libraries' (node_modules), the first file that is the runner's (`runnerFiles`) or the user's
+ * decides: a timer a DOM environment starts for the runner (jsdom's `setTimeout` called by Vitest)
+ * is the runner's; a library's timer started by a test is the test's. Reads call sites where it
+ * can, so the runner's source-map lookup does not run for this.
  */
-export function creatingFile(holder: StackHolder): string | null | undefined {
+export function isCreatedBy(holder: StackHolder, runnerFiles: RegExp): boolean {
   const callSites = readCallSites(holder);
-  if (callSites === undefined) return undefined;
-  for (const site of callSites) {
-    const file = site.getFileName();
-    if (file === undefined || file === null) return null;
-    if (!isHiddenFile(file)) return file;
+  const files =
+    callSites?.map((site) => site.getFileName() ?? undefined) ??
+    cleanStack(stackText(holder), Number.POSITIVE_INFINITY).frames.map(frameFile);
+  for (const file of files) {
+    if (file === undefined || isHiddenFile(file)) continue;
+    if (runnerFiles.test(file)) return true;
+    if (!NODE_MODULES.test(file)) return false;
   }
-  return null;
+  return false;
+}
+
+function frameFile(frame: string): string | undefined {
+  return stackParser().parseLine(frame)?.file ?? undefined;
 }
 
 /** `isHidden` for a call site's file name. */

@@ -1,7 +1,7 @@
 import type { CheckResult } from './engine.js';
+import type { ResourceKind } from './kinds.js';
+import { RESOURCE_KINDS } from './kinds.js';
 import { countByKind } from './report.js';
-import type { ResourceKind } from './resource-types.js';
-import { RESOURCE_KINDS } from './resource-types.js';
 
 /** Run-wide tally, plain data so adapters can pass it between worker processes as JSON. */
 export interface LeakSummary {

@@ -1,7 +1,7 @@
-import { isAlive } from './classify.js';
 import { colorsFor } from './colors.js';
 import type { LeakContext } from './context.js';
 import { getEngine } from './engine.js';
+import { isAlive } from './hook.js';
 import type { LooseEndsOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import type { LeakRecord } from './record.js';

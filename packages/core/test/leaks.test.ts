@@ -215,21 +215,29 @@ describe('each kind of leftover work is found, and its cleaned-up twin is not', 
     assert.equal(clean.result.status, 'clean');
   });
 
-  test('custom AsyncResource', async () => {
+  test('custom AsyncResource, with asyncResources: true', async () => {
     const kept: AsyncResource[] = [];
-    const leaky = await runAsTest('leaky async resource', () => {
-      kept.push(new AsyncResource('DatabaseQuery'));
-      return () => kept.pop()?.emitDestroy();
-    });
+    const leaky = await runAsTest(
+      'leaky async resource',
+      () => {
+        kept.push(new AsyncResource('DatabaseQuery'));
+        return () => kept.pop()?.emitDestroy();
+      },
+      { asyncResources: true },
+    );
     assert.deepEqual(kinds(leaky.result), ['custom']);
     assert.equal(leaky.result.leaks[0]!.description, 'AsyncResource "DatabaseQuery"');
     assert.equal(leaky.result.leaks[0]!.type, 'DatabaseQuery');
 
-    const clean = await runAsTest('clean async resource', () => {
-      const resource = new AsyncResource('DatabaseQuery');
-      kept.push(resource);
-      resource.emitDestroy();
-    });
+    const clean = await runAsTest(
+      'clean async resource',
+      () => {
+        const resource = new AsyncResource('DatabaseQuery');
+        kept.push(resource);
+        resource.emitDestroy();
+      },
+      { asyncResources: true },
+    );
     assert.equal(clean.result.status, 'clean');
   });
 

@@ -28,6 +28,8 @@ import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 /** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
 export const PRAGMA = 'loose-ends';
 const OPTIONS_KEY = 'looseEnds';
+/** Jest's own files: what they create while a test or file runs (circus's promises) is the runner's. */
+const JEST_FILES = /[\\/]node_modules[\\/](?:jest-circus|jest-runner|jest-runtime|@jest[\\/][^\\/]+)[\\/]/;
 
 // Our own frames (the wrappers around test functions) must not be the code frame Jest draws.
 // Jest applies our source maps, so hide the TypeScript sources they point at as well as dist.
@@ -69,7 +71,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       super(...args);
       const config = args[0] as EnvironmentConfig;
       const context = args[1] as EnvironmentContext;
-      this.#options = optionsFor(config, context);
+      this.#options = { ...optionsFor(config, context), runnerFiles: JEST_FILES };
       this.#engine = getEngine();
       this.#engine.applySettings(this.#options);
       const rootDir = config.projectConfig.rootDir ?? process.cwd();

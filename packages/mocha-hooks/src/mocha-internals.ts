@@ -11,7 +11,7 @@ import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
  * 1. The Runner: on its `test` event, before any `beforeEach` hook, the test is set up to run under
  *    its context; `hookUp('afterEach')`, once every `afterEach` hook of the test has run, waits for
  *    the verdict and fails a leaking test with `Runner#fail`, as Mocha does for a hook's error
- *    (NOTES D3); and `emit` holds back a tracked test's `pass` and `test end` until then, so a test
+ *    (docs/internals.md); and `emit` holds back a tracked test's `pass` and `test end` until then, so a test
  *    failed for leaking is listed once, as failed. Our root each-hooks are then not needed.
  * 2. `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
  *    context, so module-scope work is attributed to its file.

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckResult, LeakContext, LooseEndsOptions } from '@loose-ends/core';
+import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
 import {
   addToSummary,
   allowLeaksIn,
@@ -36,11 +36,11 @@ import { RELAY_ENV_VARIABLE } from './summary-relay.js';
  * - `--require @loose-ends/mocha-hooks` loads this module, which exports a root hook plugin and
  *   global fixtures (`mochaHooks`, `mochaGlobalSetup`, `mochaGlobalTeardown`);
  * - the runner's `test` event (or, without the Runner patch, the root `beforeEach`) wraps the test
- *   and its suites' `beforeEach`/`afterEach` hooks so they run under the test's context (NOTES D1),
+ *   and its suites' `beforeEach`/`afterEach` hooks so they run under the test's context (docs/internals.md),
  *   the root `beforeAll` wraps `before`/`after` hooks under their file's context, and a patch of
  *   Mocha's file loading runs each spec file's module scope under it;
  * - after the test's `afterEach` hooks, core gives the verdict and a leaking test is failed the way
- *   Mocha fails it for a hook's error, never by throwing, which would stop the whole run (NOTES D3):
+ *   Mocha fails it for a hook's error, never by throwing, which would stop the whole run (docs/internals.md):
  *   by the Runner patch through `Runner#fail`, or without it by the root `afterEach` (which Mocha
  *   runs after the suites' own) through `Hook#error`. With the patch, our root each-hooks are
  *   removed at the first test: Mocha running them cost every test two hook runs;
@@ -65,6 +65,10 @@ export function configure(options: LooseEndsOptions = {}): MochaPlugin {
   state.options = resolveOptions(options, `the configure() options of ${PACKAGE}`);
   return plugin;
 }
+
+/** Mocha's own files: what they create while a test or file runs is the runner's. */
+const MOCHA_FILES = /[\\/]node_modules[\\/]mocha[\\/]/;
+const checkOptions = (): ResolvedOptions => ({ ...state.options, runnerFiles: MOCHA_FILES });
 
 const detecting = (): boolean => state.options.mode !== 'off';
 
@@ -256,7 +260,7 @@ async function judgeTest(test: MochaTest, failTest: (error: Error) => boolean): 
   if (ctx === undefined) return;
   state.tests.delete(test);
   try {
-    const result = await engine.check(ctx, state.options, { codeFrames: true });
+    const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
     addToSummary(state.summary, result);
     if (result.error === undefined) return;
     if (result.shouldFail && test.state === 'passed' && failTest(result.error)) {
@@ -294,7 +298,7 @@ async function checkFileScopes(): Promise<void> {
   let firstError: Error | undefined;
   try {
     for (const ctx of state.files.values()) {
-      const result = await engine.check(ctx, state.options, { codeFrames: true });
+      const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
       if (result.error === undefined) continue;
       addToSummary(state.summary, result);
       if (result.shouldFail) {
