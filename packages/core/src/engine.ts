@@ -1,3 +1,4 @@
+import { contain } from './contain.js';
 import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 import { createContext, RUNNER_SCOPE } from './context.js';
 import type { Entry } from './hook.js';
@@ -6,7 +7,7 @@ import { reportInternalError } from './internal-error.js';
 import { KINDS } from './kinds.js';
 import type { ResolvedOptions } from './options.js';
 import { prewarmSingletons } from './prewarm.js';
-import { withinLimit } from './real-clock.js';
+import { realClock, withinLimit } from './real-clock.js';
 import type { LeakRecord } from './record.js';
 import { hasOwnStackCleaned, kindOf, ownStack, toRecord } from './record.js';
 import { findEngine, registerEngine } from './registry.js';
@@ -170,11 +171,24 @@ export class Engine {
         };
         // Whatever a test did to the event loop, the verdict comes in bounded time.
         const left = await withinLimit(waited(), CHECK_LIMIT_MS, unsettled);
-        const found = toRecords(left, options);
-        if (found.length === 0) return result(ctx, 'clean');
+        const reported = left.filter(
+          (entry) => !isRunnerWork(entry, options) && !isIgnoredByStack(entry, options),
+        );
+        if (reported.length === 0) return result(ctx, 'clean');
+        const now = realClock.now();
+        const found = reported.map((entry) => toRecord(entry, options.stackDepth, now));
         const { leaks, allowed } = splitAllowed(found, ctx);
         if (leaks.length === 0) return result(ctx, 'allowed', NOTHING, allowed);
-        const error = new AsyncLeakError(subjectOf(ctx), ctx.title, leaks, render);
+        const leaked = new Set(leaks);
+        const failures = contain(
+          reported.filter((_entry, index) => leaked.has(found[index]!)),
+          options.contain,
+        );
+        const error = new AsyncLeakError(subjectOf(ctx), ctx.title, leaks, {
+          ...render,
+          contained: options.contain,
+          containFailures: failures,
+        });
         return result(ctx, 'leaked', leaks, allowed, error, options.mode === 'fail');
       });
     } catch (error) {
@@ -186,7 +200,7 @@ export class Engine {
 
 /** What is left, as reported: stack ignores applied (formatting stacks only now), then records. */
 function toRecords(entries: readonly Entry[], options: ResolvedOptions): LeakRecord[] {
-  const now = performance.now();
+  const now = realClock.now();
   return entries
     .filter((entry) => !isRunnerWork(entry, options) && !isIgnoredByStack(entry, options))
     .map((entry) => toRecord(entry, options.stackDepth, now));

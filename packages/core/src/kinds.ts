@@ -7,6 +7,7 @@
  */
 import { basename } from 'node:path';
 import { address, type NodeResource, ownerOf } from './node-handles.js';
+import { realClock } from './real-clock.js';
 
 export type ResourceKind =
   | 'timeout'
@@ -51,6 +52,11 @@ export interface KindRow {
   readonly endsByGc?: boolean;
   /** It finishes by itself (a request in flight): the check waits for it within the grace period. */
   readonly finishesByItself?: boolean;
+  /**
+   * Takes it out of the run once reported (option `contain: 'close'`): clears, closes, destroys,
+   * terminates or kills it. Absent for what cannot be stopped from outside (a request in flight).
+   */
+  readonly close?: (resource: NodeResource) => void;
 }
 
 /** Timers and immediates carry `_destroyed` once they ran or were cleared. */
@@ -97,6 +103,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: timerRunning,
     describe: (timer) => `setTimeout for ${timer._idleTimeout} ms`,
+    close: clearTimer,
   },
   interval: {
     types: [],
@@ -106,6 +113,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: timerRunning,
     describe: (timer) => `setInterval every ${timer._repeat} ms`,
+    close: clearTimer,
   },
   immediate: {
     types: ['Immediate'],
@@ -115,6 +123,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: timerRunning,
     describe: () => 'setImmediate callback',
+    close: (immediate) => realClock.clearImmediate(immediate as never),
   },
   server: {
     types: ['TCPSERVERWRAP', 'PIPESERVERWRAP'],
@@ -124,6 +133,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: describeServer,
+    close: closeServer,
   },
   socket: {
     types: ['TCPWRAP'],
@@ -133,6 +143,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: describeSocket,
+    close: destroyOwner,
   },
   pipe: {
     types: ['PIPEWRAP'],
@@ -142,6 +153,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: () => 'pipe (often a child process stdio stream or a Unix socket)',
+    close: destroyOwner,
   },
   'child-process': {
     types: ['PROCESSWRAP'],
@@ -151,6 +163,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: describeChildProcess,
+    close: killChildProcess,
   },
   'fs-watcher': {
     types: ['FSEVENTWRAP'],
@@ -160,6 +173,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: () => 'fs.watch watcher',
+    close: closeOwner,
   },
   'stat-watcher': {
     types: ['STATWATCHER'],
@@ -169,6 +183,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: () => 'fs.watchFile watcher',
+    close: closeOwner,
   },
   worker: {
     types: ['WORKER'],
@@ -181,6 +196,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
       const threadId = worker.threadId ?? ownerOf(worker)?.threadId;
       return threadId === undefined ? 'Worker thread' : `Worker thread (threadId ${threadId})`;
     },
+    close: (worker) => void ownerOf(worker)?.terminate(),
   },
   'message-port': {
     types: ['MESSAGEPORT'],
@@ -191,6 +207,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     isRunning: handleRunning,
     describe: () => 'MessagePort',
     endsByGc: true,
+    close: (port) => port.close(),
   },
   signal: {
     types: ['SIGNALWRAP'],
@@ -212,6 +229,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
       const bound = address(socket, 'getsockname');
       return bound === undefined ? 'dgram socket' : `dgram socket bound to ${bound}`;
     },
+    close: closeOwner,
   },
   tty: {
     types: ['TTYWRAP'],
@@ -221,6 +239,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: () => 'TTY stream',
+    close: destroyOwner,
   },
   histogram: {
     types: ['ELDHISTOGRAM'],
@@ -230,6 +249,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: handleRunning,
     describe: () => 'event loop delay monitor',
+    close: (histogram) => (ownerOf(histogram) ?? histogram).disable?.(),
   },
   request: {
     types: ['FSREQCALLBACK', 'GETADDRINFOREQWRAP', 'GETNAMEINFOREQWRAP', 'QUERYWRAP', ...CRYPTO_JOBS],
@@ -333,6 +353,50 @@ export const IGNORED_NODE_TYPES: ReadonlySet<string> = new Set([
   'FIXEDSIZEBLOBCOPY',
   'INSPECTORJSBINDING',
 ]);
+
+function clearTimer(timer: NodeResource): void {
+  realClock.clearTimeout(timer as never);
+}
+
+/** The JS object behind a handle (`net.Socket`, `FSWatcher`…), or the handle itself. */
+function ownerOrHandle(handle: NodeResource): NodeResource {
+  return ownerOf(handle) ?? handle;
+}
+
+function destroyOwner(handle: NodeResource): void {
+  ownerOrHandle(handle).destroy();
+}
+
+function closeOwner(handle: NodeResource): void {
+  const owner = ownerOrHandle(handle);
+  // A StatWatcher (fs.watchFile) has `stop`; watchers, dgram sockets and plain handles `close`.
+  if (typeof owner.stop === 'function') owner.stop();
+  else owner.close();
+}
+
+/** An http server also drops its open connections, so close() does not wait for them. */
+function closeServer(handle: NodeResource): void {
+  const server = ownerOrHandle(handle);
+  server.close();
+  server.closeAllConnections?.();
+}
+
+/** How long a child process gets to exit after SIGTERM before it is sent SIGKILL. */
+const KILL_GRACE_MS = 2000;
+
+/** SIGTERM, then SIGKILL if it has not exited by then, so no process is left orphaned. */
+function killChildProcess(handle: NodeResource): void {
+  const child = ownerOf(handle);
+  if (child === undefined) {
+    handle.kill?.(15);
+    return;
+  }
+  child.kill('SIGTERM');
+  const force = realClock.setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, KILL_GRACE_MS);
+  child.once?.('exit', () => realClock.clearTimeout(force));
+}
 
 function describeServer(handle: NodeResource): string {
   const owner = ownerOf(handle);

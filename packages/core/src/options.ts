@@ -1,3 +1,5 @@
+import type { ContainPolicy } from './contain.js';
+import { CONTAIN_POLICIES } from './contain.js';
 import { RESOURCE_KINDS } from './kinds.js';
 
 export type Mode = 'fail' | 'warn' | 'off';
@@ -23,6 +25,12 @@ export interface LooseEndsOptions {
   graceMs?: number;
   /** Force a garbage collection before the verdict when something is left, so unreachable work can go. */
   gc?: boolean;
+  /**
+   * What happens to reported leaks: `close` (the default in mode `fail`) clears, closes or kills
+   * them so they cannot run into later tests or keep the run from ending; `unref` only lets the
+   * process exit; `none` (the default in mode `warn`) leaves them alone.
+   */
+  contain?: ContainPolicy;
   /** Stack frames kept per leak after cleaning. */
   stackDepth?: number;
   /** Event-loop turns to wait at most for closing resources to finish closing. */
@@ -51,6 +59,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   promises: false,
   asyncResources: false,
   graceMs: 100,
+  contain: 'close',
   gc: true,
   stackDepth: 10,
   maxTurns: 10,
@@ -68,6 +77,7 @@ const ACCEPTED: Record<keyof LooseEndsOptions, string> = {
   promises: 'true or false',
   asyncResources: 'true or false',
   graceMs: 'a whole number of milliseconds from 0 to 10000',
+  contain: 'one of "close", "unref", "none"',
   gc: 'true or false',
   stackDepth: 'a whole number from 1 to 100',
   maxTurns: 'a whole number from 1 to 1000',
@@ -151,6 +161,10 @@ export function resolveOptions(
         if (!isWholeNumber(value, 1, 100)) fail(key, value, source);
         resolved.stackDepth = value;
         break;
+      case 'contain':
+        if (!CONTAIN_POLICIES.includes(value as ContainPolicy)) fail(key, value, source);
+        resolved.contain = value as ContainPolicy;
+        break;
       case 'graceMs':
         if (!isWholeNumber(value, 0, 10_000)) fail(key, value, source);
         resolved.graceMs = value;
@@ -170,5 +184,7 @@ export function resolveOptions(
     }
     resolved.mode = fromEnv as Mode;
   }
+  // In mode warn the user asked for a report, not for a changed run.
+  if (given.contain === undefined && resolved.mode !== 'fail') resolved.contain = 'none';
   return Object.freeze(resolved);
 }

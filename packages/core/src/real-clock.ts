@@ -14,11 +14,12 @@ export interface RealClock {
   readonly setImmediate: (callback: () => void) => unknown;
   readonly setTimeout: (callback: () => void, ms: number) => NodeJS.Timeout;
   readonly clearTimeout: (timer: NodeJS.Timeout) => void;
+  readonly clearImmediate: (immediate: NodeJS.Immediate) => void;
   /** Milliseconds, monotonic. */
   readonly now: () => number;
 }
 
-const CLOCK_KEY = Symbol.for('loose-ends.realClock.v1');
+const CLOCK_KEY = Symbol.for('loose-ends.realClock.v2');
 
 function capture(): RealClock {
   const { performance } = globalThis;
@@ -26,6 +27,7 @@ function capture(): RealClock {
     setImmediate: timers.setImmediate,
     setTimeout: timers.setTimeout,
     clearTimeout: timers.clearTimeout,
+    clearImmediate: timers.clearImmediate,
     now: performance.now.bind(performance),
   });
 }

@@ -1,4 +1,5 @@
 import { colorsFor, useColors } from './colors.js';
+import type { ContainPolicy } from './contain.js';
 import type { LeakContext } from './context.js';
 import type { ResourceKind } from './kinds.js';
 import { KINDS } from './kinds.js';
@@ -53,6 +54,25 @@ export interface RenderOptions {
   colors?: boolean;
   /** Include the full cleaned creation stack under each leak. */
   stacks?: boolean;
+  /** What was done to the leaks once reported (option `contain`), said under the list. */
+  contained?: ContainPolicy;
+  /** Leaks whose closing threw, as sentences. */
+  containFailures?: readonly string[];
+}
+
+const CONTAINED: Record<ContainPolicy, string | undefined> = {
+  close:
+    'loose-ends has cleared, closed or killed these so they do not run into later tests (option contain).',
+  unref: "loose-ends has unref'd these so they do not keep the process alive (option contain).",
+  none: undefined,
+};
+
+function containNote(render: RenderOptions): string {
+  const said = render.contained === undefined ? undefined : CONTAINED[render.contained];
+  const failures = render.containFailures ?? [];
+  const lines = said === undefined ? [] : [said];
+  if (failures.length > 0) lines.push(`Could not close: ${failures.join('; ')}.`);
+  return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
 
 function indent(text: string, prefix: string): string {
@@ -101,7 +121,7 @@ export class AsyncLeakError extends Error {
   readonly test: string;
 
   constructor(subject: string, test: string, leaks: readonly LeakRecord[], render: RenderOptions = {}) {
-    super(`${headline(subject, leaks)}\n\n${renderLeaks(leaks, render)}\n`);
+    super(`${headline(subject, leaks)}\n\n${renderLeaks(leaks, render)}\n${containNote(render)}`);
     this.leaks = leaks;
     this.test = test;
     const first = leaks.find((leak) => leak.location !== undefined) ?? leaks[0];
