@@ -4,7 +4,4 @@ module.exports = {
   reporters: ['default', '@loose-ends/jest-env/reporter'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // The leaky tests really leave work running; without this, Jest would wait for it forever.
-  // loose-ends has already named every one of them by then.
-  forceExit: true,
 };

@@ -2,9 +2,12 @@ import net from 'node:net';
 import { allowLeaks } from '@loose-ends/core';
 import { RefreshingCache } from '../src/cache';
 import { fetchWithRetry } from '../src/client';
-import { startServer } from '../src/server';
+import { type RunningServer, startServer } from '../src/server';
 
 const cache = new RefreshingCache(() => 'hello', 60_000);
+// Servers the opted-out tests keep up on purpose: closed once the file is done.
+const keptUp: RunningServer[] = [];
+afterAll(() => Promise.all(keptUp.map((server) => server.close())));
 
 test('answers over HTTP (and never closes the server)', async () => {
   const server = await startServer(cache);
@@ -19,6 +22,7 @@ test('answers over HTTP and closes the server', async () => {
 
 test('opens a raw socket and leaves it open', async () => {
   const server = await startServer(cache);
+  keptUp.push(server);
   const socket = net.connect(Number(new URL(server.url).port), '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
   allowLeaks('server'); // this test is about the socket
@@ -30,5 +34,5 @@ test('retries against a server that is not there (floating retry timer)', () => 
 
 test('keeps a debug server up on purpose (opted out)', async () => {
   allowLeaks();
-  await startServer(cache);
+  keptUp.push(await startServer(cache));
 });
