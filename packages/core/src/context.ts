@@ -18,6 +18,8 @@ export interface LeakContext {
   readonly history: Entry[] | undefined;
   /** Opt-outs granted by the test itself (`allowLeaks`). */
   readonly allowances: Allowance[];
+  /** Set when its check starts: what it left running is from then on someone else's surprise. */
+  ended: boolean;
 }
 
 /**
@@ -54,5 +56,6 @@ export function createContext(init: ContextInit = {}): LeakContext {
     backlog: new Set(),
     history: init.keepHistory ? [] : undefined,
     allowances: [],
+    ended: false,
   };
 }

@@ -5,6 +5,7 @@ import type { Entry } from './hook.js';
 import { isAlive, isRefed, ResourceHook, stackHolderOf } from './hook.js';
 import { reportInternalError } from './internal-error.js';
 import { KINDS } from './kinds.js';
+import { nameOriginOfLateErrors } from './late-errors.js';
 import type { ResolvedOptions } from './options.js';
 import { prewarmSingletons } from './prewarm.js';
 import { realClock, withinLimit } from './real-clock.js';
@@ -116,6 +117,7 @@ export class Engine {
     if (this.hook === undefined) {
       prewarmSingletons();
       this.hook = new ResourceHook();
+      nameOriginOfLateErrors(() => this.currentScope());
     }
     if (options.promises) this.hook.trackPromises();
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);
@@ -157,6 +159,7 @@ export class Engine {
     }
     // Nothing was watched: no caller started detection with `applySettings`.
     if (this.hook === undefined) return result(ctx, 'off');
+    ctx.ended = true;
     try {
       const unsettled = () => this.unsettledEntries(ctx, options);
       // Most tests leave nothing running: judged at once, without waiting or entering a scope.

@@ -97,3 +97,24 @@ describe('containment of reported leaks', () => {
     server.unref();
   });
 });
+
+test('an error thrown by work a test left running names that test and where the work began', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { readFileSync } = await import('node:fs');
+  const fixture = fileURLToPath(new URL('./fixtures/late-error.ts', import.meta.url));
+  const line =
+    readFileSync(fixture, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('LEAK: late-timer')) + 1;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
+  const caught = output.split('\n').find((l) => l.startsWith('CAUGHT '));
+  assert.ok(caught, output);
+  const message = JSON.parse(caught.slice('CAUGHT '.length)) as string;
+  assert.equal(message.split('\n')[0], 'late boom');
+  assert.match(
+    message.split('\n')[1]!,
+    /^\[loose-ends\] Thrown by setTimeout for 30 ms \(timeout\) that test "A" left running, created at .*late-error\.ts:(\d+):3; it is not from the test running now\.$/,
+  );
+  assert.equal(Number(/late-error\.ts:(\d+):/.exec(message)![1]), line);
+});

@@ -1,0 +1,42 @@
+import { executionAsyncResource } from 'node:async_hooks';
+import type { Scope } from './context.js';
+import { entryOf } from './hook.js';
+import { KINDS } from './kinds.js';
+import { realClock } from './real-clock.js';
+import { kindOf, toRecord } from './record.js';
+
+let installed = false;
+
+/**
+ * An error thrown by work a test left running surfaces during whatever test runs next, and runners
+ * blame that one. Node emits `uncaughtExceptionMonitor` before any `uncaughtException` listener (the
+ * runner's), in the async context of the callback that threw: the scope there names the test that
+ * started the work, and the resource the one that threw. The error's message says so, before the
+ * runner prints it.
+ */
+export function nameOriginOfLateErrors(currentScope: () => Scope | undefined): void {
+  if (installed) return;
+  installed = true;
+  process.on('uncaughtExceptionMonitor', (error) => {
+    try {
+      const ctx = currentScope()?.ctx;
+      if (ctx === null || ctx === undefined || !ctx.ended || !(error instanceof Error)) return;
+      const entry = entryOf(executionAsyncResource());
+      let what = 'async work';
+      let where = '';
+      if (entry !== undefined) {
+        const record = toRecord(entry, 10, realClock.now());
+        what = `${record.description} (${KINDS[kindOf(entry)].label[0]})`;
+        if (record.where !== undefined) where = `, created at ${record.where}`;
+      }
+      const note = `[loose-ends] Thrown by ${what} that ${ctx.kind === 'file' ? 'the file' : 'test'} "${ctx.title}" left running${where}; it is not from the test running now.`;
+      const header = `${error.name}: ${error.message}`;
+      error.message = `${error.message}\n${note}`;
+      if (typeof error.stack === 'string' && error.stack.startsWith(header)) {
+        error.stack = `${header}\n${note}${error.stack.slice(header.length)}`;
+      }
+    } catch {
+      // Naming the origin is a courtesy: the runner still reports the error as it is.
+    }
+  });
+}
