@@ -262,10 +262,20 @@ function isIgnoredByType(entry: Entry, options: ResolvedOptions): boolean {
   );
 }
 
-/** Created by the runner's own code (`runnerFiles`): judged by file name, formatting no stack. */
+/**
+ * Created by the runner's own code (`runnerFiles`), judged by file names without formatting the
+ * stack. Where the entry's own frames do not decide (a promise created by a continuation), its
+ * nearest ancestor's do: the same ancestor whose stack the report would borrow.
+ */
 function isRunnerWork(entry: Entry, options: ResolvedOptions): boolean {
-  const holder = options.runnerFiles === undefined ? undefined : stackHolderOf(entry);
-  return holder !== undefined && isCreatedBy(holder, options.runnerFiles!);
+  const { runnerFiles } = options;
+  if (runnerFiles === undefined) return false;
+  for (let current: Entry | undefined = entry; current !== undefined; current = current.parent) {
+    const holder = stackHolderOf(current);
+    const decided = holder === undefined ? undefined : isCreatedBy(holder, runnerFiles);
+    if (decided !== undefined) return decided;
+  }
+  return false;
 }
 
 function isIgnoredByStack(entry: Entry, options: ResolvedOptions): boolean {

@@ -137,10 +137,11 @@ const NODE_MODULES = /[\\/]node_modules[\\/]/;
  * innermost frame, past Node's frames, loose-ends' own, frames with no file (`new Promise`) and
  * libraries' (node_modules), the first file that is the runner's (`runnerFiles`) or the user's
  * decides: a timer a DOM environment starts for the runner (jsdom's `setTimeout` called by Vitest)
- * is the runner's; a library's timer started by a test is the test's. Reads call sites where it
+ * is the runner's; a library's timer started by a test is the test's. `undefined` when no frame
+ * decides (a promise created by a continuation has only Node's frames). Reads call sites where it
  * can, so the runner's source-map lookup does not run for this.
  */
-export function isCreatedBy(holder: StackHolder, runnerFiles: RegExp): boolean {
+export function isCreatedBy(holder: StackHolder, runnerFiles: RegExp): boolean | undefined {
   const callSites = readCallSites(holder);
   const files =
     callSites?.map((site) => site.getFileName() ?? undefined) ??
@@ -150,7 +151,7 @@ export function isCreatedBy(holder: StackHolder, runnerFiles: RegExp): boolean {
     if (runnerFiles.test(file)) return true;
     if (!NODE_MODULES.test(file)) return false;
   }
-  return false;
+  return undefined;
 }
 
 function frameFile(frame: string): string | undefined {
