@@ -32,6 +32,8 @@ export interface Entry {
   readonly parentOnly: boolean;
   /** For promises: set by the `promiseResolve` hook. */
   settled: boolean;
+  /** Why its state could not be read, if it could not: it then counts as still running. */
+  unreadable?: string;
 }
 
 /**
@@ -59,14 +61,28 @@ export function isAlive(entry: Entry): boolean {
   const resource = entry.resource.deref();
   if (resource === undefined) return false;
   if (entry.kind === 'promise') return !entry.settled;
-  return KINDS[entry.kind].isRunning(resource);
+  try {
+    return KINDS[entry.kind].isRunning(resource);
+  } catch (error) {
+    return unreadable(entry, error);
+  }
 }
 
 /** Whether it keeps the event loop alive; read at check time, since handles start unref'd. */
 export function isRefed(entry: Entry): boolean | undefined {
   const resource = entry.resource.deref();
   if (resource === undefined || typeof resource.hasRef !== 'function') return undefined;
-  return resource.hasRef() === true;
+  try {
+    return resource.hasRef() === true;
+  } catch (error) {
+    return unreadable(entry, error);
+  }
+}
+
+/** Fails closed: a resource whose state cannot be read counts as still running, and says why. */
+function unreadable(entry: Entry, error: unknown): true {
+  entry.unreadable ??= error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return true;
 }
 
 export interface HookSettings {

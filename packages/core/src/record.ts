@@ -34,6 +34,8 @@ export interface LeakRecord {
   readonly where: string | undefined;
   /** asyncIds of the resources whose callbacks led here, nearest first. */
   readonly ancestry: readonly number[];
+  /** Why its state could not be read, when it could not (it then counts as still running). */
+  readonly unreadable?: string;
 }
 
 const MAX_ANCESTRY = 32;
@@ -117,5 +119,6 @@ export function toRecord(entry: Entry, stackDepth: number, now: number): LeakRec
     location: stack.location,
     where: stack.location === undefined ? undefined : formatLocation(stack.location),
     ancestry,
+    ...(entry.unreadable === undefined ? {} : { unreadable: entry.unreadable }),
   };
 }

@@ -86,12 +86,18 @@ function indent(text: string, prefix: string): string {
 export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions = {}): string {
   const colors = colorsFor(options.colors);
   const lines: string[] = [];
-  const renderNode = (node: TreeNode, depth: number, label: string): void => {
-    const { leak } = node;
+  const renderGroup = (group: readonly TreeNode[], depth: number, label: string): void => {
+    const { leak } = group[0]!;
     const pad = '  '.repeat(depth + 1);
     const origin = leak.phase === 'test' ? '' : ` in the ${leak.phase}`;
-    lines.push(`${pad}${colors.bold(label)} ${colors.bold(leak.description)} — ${leak.still}.`);
+    const count = group.length === 1 ? '' : `${group.length} × `;
+    lines.push(`${pad}${colors.bold(label)} ${colors.bold(`${count}${leak.description}`)} — ${leak.still}.`);
     lines.push(`${pad}   ${colors.dim('Fix:')} ${leak.hint}.`);
+    if (leak.unreadable !== undefined) {
+      lines.push(
+        `${pad}   ${colors.dim('Note:')} its state could not be read (${leak.unreadable}), so it counts as still running.`,
+      );
+    }
     lines.push(
       `${pad}   ${colors.dim('Created')}${origin} ${leak.where === undefined ? '(no user frame in the creation stack)' : `at ${colors.cyan(leak.where)}`}`,
     );
@@ -101,14 +107,44 @@ export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions
     }
     if (options.stacks && leak.stack.length > 0)
       lines.push(indent(leak.stack.replace(/^ +/gm, ''), `${pad}     `));
-    node.children.forEach((child, index) => {
-      renderNode(child, depth + 1, `${label}${index + 1}.`);
-    });
+    renderLevel(
+      group.flatMap((node) => node.children),
+      depth + 1,
+      label,
+    );
   };
-  causalTree(leaks).forEach((root, index) => {
-    renderNode(root, 0, `${index + 1}.`);
-  });
+  const renderLevel = (nodes: readonly TreeNode[], depth: number, parentLabel: string): void => {
+    const groups = groupBySite(nodes);
+    groups.slice(0, MAX_GROUPS).forEach((group, index) => {
+      renderGroup(group, depth, `${parentLabel}${index + 1}.`);
+    });
+    const hidden = groups.slice(MAX_GROUPS).reduce((sum, group) => sum + group.length, 0);
+    if (hidden > 0) {
+      lines.push(`${'  '.repeat(depth + 1)}… and ${hidden} more (every leak is in the error's \`leaks\`).`);
+    }
+  };
+  renderLevel(causalTree(leaks), 0, '');
   return lines.join('\n');
+}
+
+/** Groups listed per level before "and N more": a report stays readable whatever leaked. */
+const MAX_GROUPS = 20;
+
+/**
+ * Leaks of one kind created at one place with the same description are one line with a count:
+ * a loop that starts 10 000 timers is one finding. Descriptions differ in numbers only where the
+ * instances really differ (ports, pids), so those stay apart.
+ */
+function groupBySite(nodes: readonly TreeNode[]): TreeNode[][] {
+  const groups = new Map<string, TreeNode[]>();
+  for (const node of nodes) {
+    const { leak } = node;
+    const key = `${leak.kind}\0${leak.where ?? leak.asyncId}\0${leak.phase}\0${leak.description}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [node]);
+    else group.push(node);
+  }
+  return [...groups.values()];
 }
 
 /**

@@ -162,3 +162,20 @@ describe('only work that can still run is reported', () => {
     assert.equal((await engine.check(ctx, options)).status, 'clean');
   });
 });
+
+test('a resource whose state cannot be read fails closed: reported, with a note, no internal error', async () => {
+  let timer: NodeJS.Timeout | undefined;
+  const { result } = await runAsTest('unreadable interval', () => {
+    timer = setInterval(noop, 1000);
+    timer.hasRef = () => {
+      throw new Error('hasRef boom');
+    };
+    return () => clearInterval(timer);
+  });
+  assert.deepEqual(kinds(result), ['interval']);
+  assert.equal(result.shouldFail, true);
+  assert.match(
+    result.error!.message,
+    /Note: its state could not be read \(Error: hasRef boom\), so it counts as still running\./,
+  );
+});

@@ -195,3 +195,19 @@ describe('the report a developer acts on', () => {
     );
   });
 });
+
+describe('bounded reports', () => {
+  test('leaks created at one place are one line with a count; past 20 groups, "and N more"', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const { result } = await runAsTest('10 000 timers', () => {
+      for (let i = 0; i < 10_000; i++) timers.push(setTimeout(() => {}, 60_000));
+      for (let i = 0; i < 25; i++) timers.push(setTimeout(() => {}, 70_000 + i));
+      return () => timers.forEach(clearTimeout);
+    });
+    assert.equal(result.leaks.length, 10_025, 'every leak stays in the machine-readable list');
+    const message = result.error!.message;
+    assert.match(message, /^ {2}1\. 10000 × setTimeout for 60000 ms — a timer is still pending\.$/m);
+    assert.match(message, /^ {2}… and 6 more \(every leak is in the error's `leaks`\)\.$/m);
+    assert.ok(message.split('\n').length < 100, `${message.split('\n').length} lines`);
+  });
+});
