@@ -13,22 +13,31 @@ export type ContainPolicy = 'close' | 'unref' | 'none';
 export const CONTAIN_POLICIES: readonly ContainPolicy[] = ['close', 'unref', 'none'];
 
 /**
- * Applies `policy` to each leaked resource. Never throws: a resource that cannot be closed is
- * returned as a sentence for the report, and the run goes on.
+ * Applies `policy` to each leaked resource, all at once, and waits for what takes time (a child
+ * process to exit). Never throws: a resource that cannot be closed is returned as a sentence for
+ * the report, and the run goes on.
  */
-export function contain(entries: readonly Entry[], policy: ContainPolicy): string[] {
+export async function contain(entries: readonly Entry[], policy: ContainPolicy): Promise<string[]> {
   if (policy === 'none') return [];
   const failures: string[] = [];
+  const failed = (entry: Entry) => (error: unknown) => {
+    failures.push(`${entry.type}: ${error instanceof Error ? error.message : String(error)}`);
+  };
+  const closing: Promise<void>[] = [];
   for (const entry of entries) {
     const resource = entry.resource.deref();
     if (resource === undefined) continue;
     try {
-      if (policy === 'close') KINDS[entry.kind].close?.(resource);
-      else unref(resource);
+      if (policy === 'unref') unref(resource);
+      else {
+        const done = KINDS[entry.kind].close?.(resource);
+        if (done !== undefined) closing.push(done.catch(failed(entry)));
+      }
     } catch (error) {
-      failures.push(`${entry.type}: ${error instanceof Error ? error.message : String(error)}`);
+      failed(entry)(error);
     }
   }
+  await Promise.all(closing);
   return failures;
 }
 

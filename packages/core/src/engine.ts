@@ -183,7 +183,7 @@ export class Engine {
         const { leaks, allowed } = splitAllowed(found, ctx);
         if (leaks.length === 0) return result(ctx, 'allowed', NOTHING, allowed);
         const leaked = new Set(leaks);
-        const failures = contain(
+        const failures = await contain(
           reported.filter((_entry, index) => leaked.has(found[index]!)),
           options.contain,
         );

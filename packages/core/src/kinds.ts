@@ -7,7 +7,7 @@
  */
 import { basename } from 'node:path';
 import { address, type NodeResource, ownerOf } from './node-handles.js';
-import { realClock } from './real-clock.js';
+import { realClock, withinLimit } from './real-clock.js';
 
 export type ResourceKind =
   | 'timeout'
@@ -56,7 +56,7 @@ export interface KindRow {
    * Takes it out of the run once reported (option `contain: 'close'`): clears, closes, destroys,
    * terminates or kills it. Absent for what cannot be stopped from outside (a request in flight).
    */
-  readonly close?: (resource: NodeResource) => void;
+  readonly close?: (resource: NodeResource) => void | Promise<void>;
 }
 
 /** Timers and immediates carry `_destroyed` once they ran or were cleared. */
@@ -381,21 +381,26 @@ function closeServer(handle: NodeResource): void {
   server.closeAllConnections?.();
 }
 
-/** How long a child process gets to exit after SIGTERM before it is sent SIGKILL. */
+/** How long a child process gets to exit after SIGTERM, and then after SIGKILL. */
 const KILL_GRACE_MS = 2000;
 
-/** SIGTERM, then SIGKILL if it has not exited by then, so no process is left orphaned. */
-function killChildProcess(handle: NodeResource): void {
+/**
+ * SIGTERM, then SIGKILL if it has not exited within the grace period. Awaited by the check: a
+ * runner may end the worker process or thread that ran the test right after, and a SIGKILL still
+ * to come would be lost with it, leaving the child orphaned.
+ */
+async function killChildProcess(handle: NodeResource): Promise<void> {
   const child = ownerOf(handle);
   if (child === undefined) {
     handle.kill?.(15);
     return;
   }
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
   child.kill('SIGTERM');
-  const force = realClock.setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }, KILL_GRACE_MS);
-  child.once?.('exit', () => realClock.clearTimeout(force));
+  if (await withinLimit(exited, KILL_GRACE_MS, () => false)) return;
+  child.kill('SIGKILL');
+  await withinLimit(exited, KILL_GRACE_MS, () => false);
 }
 
 function describeServer(handle: NodeResource): string {

@@ -1,4 +1,5 @@
 import { executionAsyncResource } from 'node:async_hooks';
+import { types } from 'node:util';
 import type { Scope } from './context.js';
 import { entryOf } from './hook.js';
 import { KINDS } from './kinds.js';
@@ -20,7 +21,8 @@ export function nameOriginOfLateErrors(currentScope: () => Scope | undefined): v
   process.on('uncaughtExceptionMonitor', (error) => {
     try {
       const ctx = currentScope()?.ctx;
-      if (ctx === null || ctx === undefined || !ctx.ended || !(error instanceof Error)) return;
+      // isNativeError, not instanceof: Jest's test files throw Errors of another realm.
+      if (ctx === null || ctx === undefined || !ctx.ended || !types.isNativeError(error)) return;
       const entry = entryOf(executionAsyncResource());
       let what = 'async work';
       let where = '';
@@ -30,10 +32,12 @@ export function nameOriginOfLateErrors(currentScope: () => Scope | undefined): v
         if (record.where !== undefined) where = `, created at ${record.where}`;
       }
       const note = `[loose-ends] Thrown by ${what} that ${ctx.kind === 'file' ? 'the file' : 'test'} "${ctx.title}" left running${where}; it is not from the test running now.`;
+      // Read first: V8 formats `stack` on first read, from the message as it is then.
+      const stack = error.stack;
       const header = `${error.name}: ${error.message}`;
       error.message = `${error.message}\n${note}`;
-      if (typeof error.stack === 'string' && error.stack.startsWith(header)) {
-        error.stack = `${header}\n${note}${error.stack.slice(header.length)}`;
+      if (typeof stack === 'string' && stack.startsWith(header)) {
+        error.stack = `${header}\n${note}${stack.slice(header.length)}`;
       }
     } catch {
       // Naming the origin is a courtesy: the runner still reports the error as it is.

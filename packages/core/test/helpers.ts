@@ -17,7 +17,8 @@ export interface Scenario {
 
 /**
  * Runs `body` as a test named `title`, checks it, then runs whatever cleanup `body` returned so the
- * leak does not outlive this test file.
+ * leak does not outlive this test file. Leaks are left to that cleanup (`contain: 'none'`) unless
+ * the options say otherwise.
  */
 export async function runAsTest(
   title: string,
@@ -25,7 +26,7 @@ export async function runAsTest(
   options: LooseEndsOptions = {},
 ): Promise<Scenario> {
   const engine = getEngine();
-  const resolved = resolveOptions(options, 'test options', {});
+  const resolved = resolveOptions({ contain: 'none', ...options }, 'test options', {});
   engine.applySettings(resolved);
   const ctx = engine.createContext({ title, file: 'test' });
   const cleanup = await engine.run(ctx, body);

@@ -25,17 +25,13 @@ describe("contain 'close' (the default in mode fail): each leak fails its own te
   describe('in the main process', () => checks.contain(jest(['tests/contain.test.js'])));
   // Jest runs a single file in its own process unless given a memory limit for workers.
   describe('in a worker process', () =>
-    checks.contain(jest(['--workerIdleMemoryLimit=1GB', 'tests/contain.test.js']), {
-      childTodo: checks.BUGS.killAfterWorkerEnds,
-    }));
+    checks.contain(jest(['--workerIdleMemoryLimit=1GB', 'tests/contain.test.js'])));
 });
 
 // Jest 30 fails A itself: it runs the callback that threw in A's test context.
 describe('an error thrown by an interval test A was allowed to leave, while test B runs, names A', () =>
   checks.lateError(jest(['tests/late-error.test.js']), {
     blamed: groups.lateError.cases[0]!,
-    lineTodo: checks.BUGS.lateErrorRealm,
-    onceTodo: checks.BUGS.lateErrorTwice,
   }));
 
 // The options are in each file's @jest-environment-options docblock.

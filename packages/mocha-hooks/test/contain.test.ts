@@ -28,17 +28,13 @@ const configured = (module: string, spec: string) => mocha(['--no-config', '--re
 describe("contain 'close' (the default in mode fail): each leak fails its own test and is taken out of the run", () => {
   describe('in one process', () => checks.contain(mocha(['test/contain.spec.cjs'])));
   // Even a single file runs in a worker process.
-  describe('--parallel', () =>
-    checks.contain(mocha(['--parallel', 'test/contain.spec.cjs']), {
-      childTodo: checks.BUGS.killAfterWorkerEnds,
-    }));
+  describe('--parallel', () => checks.contain(mocha(['--parallel', 'test/contain.spec.cjs'])));
 });
 
 // Mocha fails B, the test running when the error is thrown.
 describe('an error thrown by an interval test A was allowed to leave, while test B runs, names A', () =>
   checks.lateError(mocha(['test/late-error.spec.cjs']), {
     blamed: groups.lateError.cases[1]!,
-    onceTodo: checks.BUGS.lateErrorTwice,
   }));
 
 describe("mode warn (contain 'none' by default): the leak is reported and left running", () =>

@@ -18,4 +18,4 @@ function vitest(env: Record<string, string>): RunView {
 }
 
 describe(`contain 'close' in ${VITEST_PACKAGE} (Node ${process.versions.node}): each leak fails its own test and is taken out of the run`, () =>
-  checks.contain(vitest, { childTodo: checks.BUGS.killAfterWorkerEnds }));
+  checks.contain(vitest));
