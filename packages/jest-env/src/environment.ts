@@ -13,6 +13,7 @@ import {
   relaySummary,
   reportInternalError,
   resolveOptions,
+  unwrap,
 } from '@loose-ends/core';
 import type {
   CircusEvent,
@@ -171,6 +172,9 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       const attempt = this.#attempts.get(test);
       if (attempt === undefined) return;
       const result = await this.#engine.check(attempt.ctx, this.#options);
+      // circus keeps every test object until the file ends: let go of the attempt's context.
+      this.#attempts.delete(test);
+      test.fn = unwrap(test.fn);
       addToSummary(this.#summary, result);
       if (result.shouldFail) test.errors.push(result.error);
       else if (result.error !== undefined) this.#warn(result.error.message);
