@@ -87,8 +87,7 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
     const allowed = task.meta.allowLeaks;
     if (allowed !== undefined && allowed !== false) allowLeaksIn(ctx, allowed === true ? undefined : allowed);
     await engine.run(ctx, runTest, 'test');
-    // A test that already failed usually skipped its own cleanup; its failure is the news, not the leftovers.
-    if (task.result?.state === 'fail') return;
+    // Also after a failure or a timeout: what it left is reported next to its own error, and closed.
     const result = await engine.check(ctx, checkOptions);
     task.meta.looseEnds = tally(result);
     verdict(result);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { FIXTURES, VITEST_PACKAGE } from './helpers.js';
 
 const SUMMARY =
-  'loose-ends: 2 of 4 tests and 1 test file (module scope or before-all hooks) left 3 async tasks running (2 intervals, 1 server).';
+  'loose-ends: 3 of 5 tests and 1 test file (module scope or before-all hooks) left 4 async tasks running (3 intervals, 1 server).';
 
 /** What every run must report: the same verdicts the first time and on each re-run. */
 const EXPECTED = {
