@@ -271,10 +271,12 @@ export class ResourceHook {
         );
       }
       if (type === 'PROCESSWRAP') this.lastProcess = { entry, executionId: executionAsyncId() };
+      // Before the new entry joins: its handle is still being built, and reading its state (a
+      // stream's `fd`) now crashes Node.
+      if (this.entries.size >= this.nextSweepAt) this.sweep();
       this.entries.set(asyncId, entry);
       ctx.backlog.add(entry);
       ctx.history?.push(entry);
-      if (this.entries.size >= this.nextSweepAt) this.sweep();
     } catch (error) {
       reportInternalError(error, 'the async_hooks init callback');
     }

@@ -252,7 +252,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     close: (histogram) => (ownerOf(histogram) ?? histogram).disable?.(),
   },
   request: {
-    types: ['FSREQCALLBACK', 'GETADDRINFOREQWRAP', 'GETNAMEINFOREQWRAP', 'QUERYWRAP', ...CRYPTO_JOBS],
+    types: ['GETADDRINFOREQWRAP', 'GETNAMEINFOREQWRAP', 'QUERYWRAP', ...CRYPTO_JOBS],
     label: ['request in flight', 'requests in flight'],
     still: 'a request is still in flight and will call back later',
     hint: 'await the operation (or its callback) before the test ends',
@@ -290,7 +290,6 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = Object.keys(KINDS) as Res
 export const kEmittedDestroy: unique symbol = Symbol('loose-ends.emittedDestroy');
 
 const REQUEST_NAMES: Readonly<Record<string, string>> = {
-  FSREQCALLBACK: 'fs operation',
   GETADDRINFOREQWRAP: 'DNS lookup',
   GETNAMEINFOREQWRAP: 'DNS reverse lookup',
   QUERYWRAP: 'DNS query',
@@ -318,13 +317,15 @@ export const PARENT_ONLY_TYPES: ReadonlySet<string> = new Set(['TCPCONNECTWRAP',
 
 /**
  * Node's own types that are known and deliberately ignored: per-turn work (ticks, microtasks, write
- * requests), process-wide singletons (DNS channel), objects only GC ends (FILEHANDLE, ZLIB,
+ * requests, fs requests: a callback-style fs operation finishes by itself, and recording each one
+ * would cost fs-heavy suites a creation stack per call), process-wide singletons (DNS channel), objects only GC ends (FILEHANDLE, ZLIB,
  * STREAM_END_OF_STREAM), and protocol bookkeeping whose socket is tracked anyway (HTTP, HTTP/2,
  * TLS). Listed so an unknown type can be told apart from a user's own AsyncResource.
  */
 export const IGNORED_NODE_TYPES: ReadonlySet<string> = new Set([
   'TickObject',
   'Microtask',
+  'FSREQCALLBACK',
   'FSREQPROMISE',
   'FILEHANDLE',
   'FILEHANDLECLOSEREQ',
