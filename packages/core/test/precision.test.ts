@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { describe, test } from 'node:test';
 import timers from 'node:timers';
+import { stripVTControlCharacters as plain } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { getEngine, resolveOptions } from '../src/index.js';
@@ -175,7 +176,7 @@ test('a resource whose state cannot be read fails closed: reported, with a note,
   assert.deepEqual(kinds(result), ['interval']);
   assert.equal(result.shouldFail, true);
   assert.match(
-    result.error!.message,
+    plain(result.error!.message),
     /Note: its state could not be read \(Error: hasRef boom\), so it counts as still running\./,
   );
 });
