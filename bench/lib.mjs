@@ -1,5 +1,6 @@
-// What bench/core.mjs and bench/runners/run.mjs share: medians and ratios, argument checks, and the
+// What the bench scripts share: running a timed process tree, medians and ratios, argument checks, and the
 // machine line every results table starts with.
+import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 
 export function median(values) {
@@ -39,4 +40,32 @@ export function listOf(args, name, accepted) {
 /** `2 cores (AMD EPYC …), 24 GiB RAM` */
 export function machineLine() {
   return `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM`;
+}
+
+const TIMES_MARKER = '__loose_ends_bench_times__';
+
+/**
+ * Runs `node …argv` in `cwd` and returns its wall time and the CPU time (user + system) of the whole
+ * process tree, workers included: bash's `times` reports what its reaped children used.
+ */
+export function runTimed(argv, cwd, env = {}) {
+  const started = performance.now();
+  const child = spawnSync(
+    'bash',
+    ['-c', `"$@"; status=$?; echo ${TIMES_MARKER}; times; exit $status`, 'bash', process.execPath, ...argv],
+    {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const [output, times = ''] = child.stdout.split(`${TIMES_MARKER}\n`);
+  const childTimes = times.trim().split('\n').at(-1) ?? '';
+  const cpu = [...childTimes.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
+    (sum, [, m, sec]) => sum + Number(m) * 60 + Number(sec),
+    0,
+  );
+  return { seconds, cpu, status: child.status, output: `${output}\n${child.stderr}` };
 }

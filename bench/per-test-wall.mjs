@@ -17,13 +17,12 @@
 // group gets the mean wall and CPU ms per test and wall/CPU (below 1: CPU ran on other threads too;
 // well above 1: the loop waited). Variants alternate inside every run; medians over --runs.
 // A benchmark, not a test: nothing is asserted. See bench/README.md.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { listOf, machineLine, median, wholeNumber } from './lib.mjs';
+import { listOf, machineLine, median, runTimed, wholeNumber } from './lib.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(benchDir, 'results');
@@ -234,36 +233,11 @@ function variantsFor(runner, dir) {
 // ---------------------------------------------------------------------------------------------
 // Running and measuring
 
-const TIMES_MARKER = '__loose_ends_bench_times__';
-
-/** One runner process: its wall time, the CPU time of its process tree (bash `times`), and the marks. */
 function runOnce(variant, dir) {
   const marksDir = join(dir, 'marks');
   rmSync(marksDir, { recursive: true, force: true });
   mkdirSync(marksDir);
-  const started = performance.now();
-  const child = spawnSync(
-    'bash',
-    [
-      '-c',
-      `"$@"; status=$?; echo ${TIMES_MARKER}; times; exit $status`,
-      'bash',
-      process.execPath,
-      ...variant.argv,
-    ],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1', PER_TEST_OUT: marksDir },
-    },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const [output, times = ''] = child.stdout.split(`${TIMES_MARKER}\n`);
-  const cpu = [...(times.trim().split('\n').at(-1) ?? '').matchAll(/(\d+)m([\d.]+)s/g)].reduce(
-    (sum, [, m, sec]) => sum + Number(m) * 60 + Number(sec),
-    0,
-  );
+  const { seconds, cpu, status, output } = runTimed(variant.argv, dir, { PER_TEST_OUT: marksDir });
   const parts = readdirSync(marksDir).map((name) => JSON.parse(readFileSync(join(marksDir, name), 'utf8')));
   // Files in the order they ran; within a file, one interval per test (to the next mark).
   parts.sort((a, b) => (a.marks[0]?.[0] ?? 0) - (b.marks[0]?.[0] ?? 0));
@@ -278,10 +252,10 @@ function runOnce(variant, dir) {
   return {
     seconds,
     cpu,
-    status: child.status,
+    status,
     tests,
     detecting: parts.length > 0 && parts.every((part) => part.detecting),
-    output: `${output}\n${child.stderr}`,
+    output,
   };
 }
 

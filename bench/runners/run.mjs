@@ -9,11 +9,10 @@
 // alternate inside every run (the starting variant rotates); one unmeasured warm-up per variant
 // fills the runners' caches first. Prints a markdown table and writes it to bench/results/.
 // See bench/README.md.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machineLine, median, ratio, wholeNumber } from '../lib.mjs';
+import { machineLine, median, ratio, runTimed, wholeNumber } from '../lib.mjs';
 import { CANARY, generate } from './generate.mjs';
 import { adapterReady, suiteOptions, variantsFor } from './variants.mjs';
 
@@ -29,38 +28,9 @@ const runs = wholeNumber(args, 'runs');
 
 const [major] = process.versions.node.split('.').map(Number);
 
-const TIMES_MARKER = '__loose_ends_bench_times__';
-
-/**
- * Runs one runner process and returns its wall time and the CPU time (user + system) of the whole
- * process tree, workers included: bash's `times` reports what its reaped children used.
- */
+/** Runs one runner process: wall time and the CPU time of its whole process tree. */
 function runOnce(variant, dir) {
-  const started = performance.now();
-  const child = spawnSync(
-    'bash',
-    [
-      '-c',
-      `"$@"; status=$?; echo ${TIMES_MARKER}; times; exit $status`,
-      'bash',
-      process.execPath,
-      ...variant.argv,
-    ],
-    {
-      cwd: dir,
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-      env: { ...process.env, CI: 'true', FORCE_COLOR: '0', NO_COLOR: '1' },
-    },
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const [output, times = ''] = child.stdout.split(`${TIMES_MARKER}\n`);
-  const childTimes = times.trim().split('\n').at(-1) ?? '';
-  const cpu = [...childTimes.matchAll(/(\d+)m([\d.]+)s/g)].reduce(
-    (sum, [, m, sec]) => sum + Number(m) * 60 + Number(sec),
-    0,
-  );
-  return { seconds, cpu, status: child.status, output: `${output}\n${child.stderr}` };
+  return runTimed(variant.argv, dir);
 }
 
 /**
