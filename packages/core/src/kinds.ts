@@ -75,24 +75,12 @@ function handleRunning(handle: NodeResource): boolean {
   return IS_WINDOWS || typeof handle.fd !== 'number' || handle.fd >= 0;
 }
 
-/** A request wrap is freed once its callback ran, so the same test tells it is still in flight. */
+/**
+ * A DNS request wrap is freed once its callback ran, so the same test tells it is still in flight.
+ * Crypto jobs are not requests here: `crypto.randomBytes(16)` without a callback runs one
+ * synchronously, and its wrap lives on until garbage collection as if it were still in flight.
+ */
 const requestInFlight = (request: NodeResource): boolean => request.getAsyncId?.() !== -1;
-
-const CRYPTO_JOBS = [
-  'PBKDF2REQUEST',
-  'SCRYPTREQUEST',
-  'RANDOMBYTESREQUEST',
-  'RANDOMPRIMEREQUEST',
-  'CHECKPRIMEREQUEST',
-  'KEYGENREQUEST',
-  'KEYPAIRGENREQUEST',
-  'KEYEXPORTREQUEST',
-  'HASHREQUEST',
-  'CIPHERREQUEST',
-  'SIGNREQUEST',
-  'VERIFYREQUEST',
-  'DERIVEBITSREQUEST',
-];
 
 export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
   timeout: {
@@ -252,7 +240,7 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     close: (histogram) => (ownerOf(histogram) ?? histogram).disable?.(),
   },
   request: {
-    types: ['GETADDRINFOREQWRAP', 'GETNAMEINFOREQWRAP', 'QUERYWRAP', ...CRYPTO_JOBS],
+    types: ['GETADDRINFOREQWRAP', 'GETNAMEINFOREQWRAP', 'QUERYWRAP'],
     label: ['request in flight', 'requests in flight'],
     still: 'a request is still in flight and will call back later',
     hint: 'await the operation (or its callback) before the test ends',
@@ -318,7 +306,8 @@ export const PARENT_ONLY_TYPES: ReadonlySet<string> = new Set(['TCPCONNECTWRAP',
 /**
  * Node's own types that are known and deliberately ignored: per-turn work (ticks, microtasks, write
  * requests, fs requests: a callback-style fs operation finishes by itself, and recording each one
- * would cost fs-heavy suites a creation stack per call), process-wide singletons (DNS channel), objects only GC ends (FILEHANDLE, ZLIB,
+ * would cost fs-heavy suites a creation stack per call; crypto jobs, which may have run
+ * synchronously), process-wide singletons (DNS channel), objects only GC ends (FILEHANDLE, ZLIB,
  * STREAM_END_OF_STREAM), and protocol bookkeeping whose socket is tracked anyway (HTTP, HTTP/2,
  * TLS). Listed so an unknown type can be told apart from a user's own AsyncResource.
  */
@@ -326,6 +315,20 @@ export const IGNORED_NODE_TYPES: ReadonlySet<string> = new Set([
   'TickObject',
   'Microtask',
   'FSREQCALLBACK',
+  'PBKDF2REQUEST',
+  'SCRYPTREQUEST',
+  'RANDOMBYTESREQUEST',
+  'RANDOMPRIMEREQUEST',
+  'CHECKPRIMEREQUEST',
+  'KEYGENREQUEST',
+  'KEYPAIRGENREQUEST',
+  'KEYEXPORTREQUEST',
+  'HASHREQUEST',
+  'CIPHERREQUEST',
+  'SIGNREQUEST',
+  'VERIFYREQUEST',
+  'DERIVEBITSREQUEST',
+  'ARGON2REQUEST',
   'FSREQPROMISE',
   'FILEHANDLE',
   'FILEHANDLECLOSEREQ',

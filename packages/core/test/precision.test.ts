@@ -180,3 +180,12 @@ test('a resource whose state cannot be read fails closed: reported, with a note,
     /Note: its state could not be read \(Error: hasRef boom\), so it counts as still running\./,
   );
 });
+
+test('a synchronous crypto call leaves nothing in flight', async () => {
+  const { randomBytes, pbkdf2Sync } = await import('node:crypto');
+  const { result } = await runAsTest('sync crypto', () => {
+    randomBytes(16);
+    pbkdf2Sync('secret', 'salt', 1, 16, 'sha256');
+  });
+  assert.equal(result.status, 'clean', JSON.stringify(result.leaks.map((leak) => leak.description)));
+});
