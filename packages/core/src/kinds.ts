@@ -50,7 +50,10 @@ export interface KindRow {
   readonly describe: (resource: NodeResource, type: string) => string;
   /** Only garbage collection ends it: forcing a GC can change the verdict. */
   readonly endsByGc?: boolean;
-  /** It finishes by itself (a request in flight): the check waits for it within the grace period. */
+  /**
+   * It finishes by itself (a request in flight, an immediate: a queue processed one turn at a time
+   * usually drains), so the check waits for it within the grace period.
+   */
   readonly finishesByItself?: boolean;
   /**
    * Takes it out of the run once reported (option `contain: 'close'`): clears, closes, destroys,
@@ -111,6 +114,8 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     reported: 'always',
     isRunning: timerRunning,
     describe: () => 'setImmediate callback',
+    // Runs on the next turn: one still there after the grace period is a loop that does not end.
+    finishesByItself: true,
     close: (immediate) => realClock.clearImmediate(immediate as never),
   },
   server: {

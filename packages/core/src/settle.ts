@@ -22,7 +22,7 @@ const UNCHANGED_TURNS_BEFORE_GIVING_UP = 4;
 /**
  * Waits for what can finish soon, and for nothing else: resources that are closing (a few
  * event-loop turns), timers due within the grace period (until they have fired, however slow the
- * machine), requests in flight (while the grace period lasts). A leaked interval or a listening
+ * machine), requests in flight and immediates (while the grace period lasts). A leaked interval or a listening
  * server is left at once. Returns what is left, as last listed.
  */
 export async function settle(
@@ -64,7 +64,7 @@ function msUntilSomethingFinishes(left: readonly Entry[], graceEnd: number): num
   for (const entry of left) {
     let wait: number | undefined;
     if (KINDS[entry.kind].finishesByItself) {
-      wait = REQUEST_POLL_MS;
+      wait = entry.kind === 'immediate' ? 0 : REQUEST_POLL_MS;
     } else if (entry.kind === 'timeout') {
       const timer = entry.resource.deref();
       const dueAt = timer === undefined ? undefined : timerDueAt(timer);

@@ -189,3 +189,26 @@ test('a synchronous crypto call leaves nothing in flight', async () => {
   });
   assert.equal(result.status, 'clean', JSON.stringify(result.leaks.map((leak) => leak.description)));
 });
+
+test('a chain of immediates that drains within the grace period is waited for; an endless one is reported', async () => {
+  const finite = await runAsTest('a queue processed one turn at a time', () => {
+    let left = 200;
+    const next = () => {
+      if (--left > 0) setImmediate(next);
+    };
+    setImmediate(next);
+  });
+  assert.equal(finite.result.status, 'clean');
+
+  const endless = await runAsTest('an endless immediate loop', () => {
+    let stopped = false;
+    const next = () => {
+      if (!stopped) setImmediate(next);
+    };
+    setImmediate(next);
+    return () => {
+      stopped = true;
+    };
+  });
+  assert.deepEqual(kinds(endless.result), ['immediate']);
+});
