@@ -43,7 +43,7 @@ export interface Entry {
  */
 const stacks = new WeakMap<object, StackHolder>();
 /** The entry of each recorded resource, for a resource met again (an error thrown from its callback). */
-const entries = new WeakMap<object, Entry>();
+const entryByResource = new WeakMap<object, Entry>();
 
 /** The creation stack of a resource still alive, captured lazily (see stack.ts). */
 export function stackHolderOf(entry: Entry): StackHolder | undefined {
@@ -53,7 +53,7 @@ export function stackHolderOf(entry: Entry): StackHolder | undefined {
 
 /** The entry recorded for `resource`, if a test created it. */
 export function entryOf(resource: object): Entry | undefined {
-  return entries.get(resource);
+  return entryByResource.get(resource);
 }
 
 /** Whether the resource can still run: read off the resource itself (there is no destroy hook). */
@@ -263,7 +263,7 @@ export class ResourceHook {
         parentOnly,
         settled: false,
       };
-      entries.set(resource, entry);
+      entryByResource.set(resource, entry);
       if (hasOwnUserStack(type, scope, trigger)) {
         stacks.set(
           resource,
