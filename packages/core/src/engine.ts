@@ -183,13 +183,13 @@ export class Engine {
         const { leaks, allowed } = splitAllowed(found, ctx);
         if (leaks.length === 0) return result(ctx, 'allowed', NOTHING, allowed);
         const leaked = new Set(leaks);
-        const failures = await contain(
-          reported.filter((_entry, index) => leaked.has(found[index]!)),
-          options.contain,
-        );
+        const leakedEntries = reported.filter((_entry, index) => leaked.has(found[index]!));
+        const failures = await contain(leakedEntries, options.contain);
+        // Said only when something could be taken out: a DNS request in flight cannot.
+        const containable = leakedEntries.some((entry) => KINDS[entry.kind].close !== undefined);
         const error = new AsyncLeakError(subjectOf(ctx), ctx.title, leaks, {
           ...render,
-          contained: options.contain,
+          contained: containable ? options.contain : undefined,
           containFailures: failures,
         });
         return result(ctx, 'leaked', leaks, allowed, error, options.mode === 'fail');
