@@ -173,7 +173,11 @@ export class Engine {
           return options.gc && left.some(endsByGc) ? collectAndSettle(unsettled) : left;
         };
         // Whatever a test did to the event loop, the verdict comes in bounded time.
-        const left = await withinLimit(waited(), CHECK_LIMIT_MS, unsettled);
+        let stoppedWaiting = false;
+        const left = await withinLimit(waited(), CHECK_LIMIT_MS, () => {
+          stoppedWaiting = true;
+          return unsettled();
+        });
         const reported = left.filter(
           (entry) => !isRunnerWork(entry, options) && !isIgnoredByStack(entry, options),
         );
@@ -191,6 +195,11 @@ export class Engine {
           ...render,
           contained: containable ? options.contain : undefined,
           containFailures: failures,
+          ...(stoppedWaiting
+            ? {
+                note: `loose-ends stopped waiting after ${CHECK_LIMIT_MS / 1000} s; this is what was still running then.`,
+              }
+            : {}),
         });
         return result(ctx, 'leaked', leaks, allowed, error, options.mode === 'fail');
       });

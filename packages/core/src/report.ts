@@ -58,6 +58,8 @@ export interface RenderOptions {
   contained?: ContainPolicy;
   /** Leaks whose closing threw, as sentences. */
   containFailures?: readonly string[];
+  /** One more line under the list, such as why the check stopped waiting. */
+  note?: string;
 }
 
 const CONTAINED: Record<ContainPolicy, string | undefined> = {
@@ -71,6 +73,7 @@ function containNote(render: RenderOptions): string {
   const said = render.contained === undefined ? undefined : CONTAINED[render.contained];
   const failures = render.containFailures ?? [];
   const lines = said === undefined ? [] : [said];
+  if (render.note !== undefined) lines.push(render.note);
   if (failures.length > 0) lines.push(`Could not close: ${failures.join('; ')}.`);
   return lines.length === 0 ? '' : `\n${lines.join('\n')}\n`;
 }
