@@ -14,12 +14,21 @@ export interface LeakContext {
   readonly file: string | undefined;
   /** Resources created under this context that were alive when last looked at. */
   readonly backlog: Set<Entry>;
-  /** Every resource ever created under this context; kept only for tracked tasks. */
-  readonly history: Entry[] | undefined;
+  /**
+   * Every resource ever created under this context, kept only for tracked tasks. It holds each
+   * resource strongly: entries hold theirs weakly, and a settled timer collected before `tree()` is
+   * called could no longer be described or placed.
+   */
+  readonly history: HistoryItem[] | undefined;
   /** Opt-outs granted by the test itself (`allowLeaks`). */
   readonly allowances: Allowance[];
   /** Set when its check starts: what it left running is from then on someone else's surprise. */
   ended: boolean;
+}
+
+export interface HistoryItem {
+  readonly entry: Entry;
+  readonly resource: object;
 }
 
 /**

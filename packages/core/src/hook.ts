@@ -276,7 +276,7 @@ export class ResourceHook {
       if (this.entries.size >= this.nextSweepAt) this.sweep();
       this.entries.set(asyncId, entry);
       ctx.backlog.add(entry);
-      ctx.history?.push(entry);
+      ctx.history?.push({ entry, resource });
     } catch (error) {
       reportInternalError(error, 'the async_hooks init callback');
     }

@@ -77,7 +77,7 @@ export function track<T>(label: string, fn: () => T, options: TrackOptions = {})
 function renderHistory(context: LeakContext, stackDepth: number, render: RenderOptions): string {
   const colors = colorsFor(render.colors);
   const now = performance.now();
-  const entries = (context.history ?? []).filter((entry) => !entry.parentOnly);
+  const entries = (context.history ?? []).map((item) => item.entry).filter((entry) => !entry.parentOnly);
   const pendingIds = new Set(entries.filter(isAlive).map((entry) => entry.asyncId));
   const records = entries.map((entry) => toRecord(entry, stackDepth, now));
   const lines = [`${context.title}: started ${records.length}, ${pendingIds.size} still pending`];

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { track } from '../src/index.js';
 import { sleep } from './helpers.js';
 
@@ -26,6 +28,21 @@ describe('the programmatic tracker, for code outside a test runner', () => {
     assert.match(
       tree,
       /\n {2}settled setTimeout for 5 ms at test\/tracker\.test\.ts:\d+:\d+\n {4}settled setTimeout for 10 ms/,
+    );
+  });
+
+  test('tree() still describes and places settled work after the garbage collector took it', async () => {
+    const run = track('cell 4', () => {
+      setTimeout(noop, 1);
+    });
+    await run.settled({ timeoutMs: 5000 });
+    v8.setFlagsFromString('--expose-gc');
+    // A WeakRef read in this turn keeps its target until the turn ends.
+    await new Promise(setImmediate);
+    (vm.runInNewContext('gc') as () => void)();
+    assert.match(
+      run.tree({ colors: false }),
+      /\n {2}settled setTimeout for 1 ms at test\/tracker\.test\.ts:\d+:\d+$/,
     );
   });
 
