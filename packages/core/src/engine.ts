@@ -117,7 +117,11 @@ export class Engine {
     if (this.hook === undefined) {
       prewarmSingletons();
       this.hook = new ResourceHook();
-      nameOriginOfLateErrors(() => this.currentScope());
+      const hook = this.hook;
+      nameOriginOfLateErrors({
+        currentScope: () => this.currentScope(),
+        entryById: (asyncId) => hook.entryById(asyncId),
+      });
     }
     if (options.promises) this.hook.trackPromises();
     this.hook.settings.stackDepth = Math.max(this.hook.settings.stackDepth, options.stackDepth);

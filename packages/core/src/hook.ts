@@ -166,6 +166,11 @@ export class ResourceHook {
     this.hook.enable();
   }
 
+  /** The entry of a tracked resource still in the table, by its asyncId. */
+  entryById(asyncId: number): Entry | undefined {
+    return this.entries.get(asyncId);
+  }
+
   trackPromises(): void {
     if (this.promiseHook !== undefined) return;
     // Where the main hook already sees every promise (it carries the scope), it records them too: a

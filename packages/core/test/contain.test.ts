@@ -138,3 +138,26 @@ test('an error thrown by work a test left running names that test and where the 
   );
   assert.equal(Number(/late-error\.ts:(\d+):/.exec(message)![1]), line);
 });
+
+test('an unhandled rejection by work a test left running names that test', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { readFileSync } = await import('node:fs');
+  const fixture = fileURLToPath(new URL('./fixtures/late-rejection.ts', import.meta.url));
+  const line =
+    readFileSync(fixture, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes('LEAK: late-timer')) + 1;
+  const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
+  const caught = output.split('\n').find((l) => l.startsWith('CAUGHT '));
+  assert.ok(caught, output);
+  const [first, note, ...rest] = (JSON.parse(caught.slice('CAUGHT '.length)) as string).split('\n');
+  assert.equal(first, 'late rejection');
+  assert.deepEqual(rest, []);
+  // Node < 24 says which callback created the promise; from 24 on only its context is known.
+  const origin = `setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*late-rejection\\.ts:${line}:3`;
+  assert.match(
+    note!,
+    new RegExp(`^\\[loose-ends\\] Rejected by (?:${origin}|async work that test "A" left running); it is not from the test running now\\.$`),
+  );
+});

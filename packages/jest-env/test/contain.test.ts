@@ -34,6 +34,12 @@ describe('an error thrown by an interval test A was allowed to leave, while test
     blamed: groups.lateError.cases[0]!,
   }));
 
+// Jest 30 fails A itself, as for an error.
+describe('an unhandled rejection by an interval test A was allowed to leave, while test B runs, names A', () =>
+  checks.lateRejection(jest(['tests/late-rejection.test.js']), {
+    blamed: groups.lateRejection.cases[0]!,
+  }));
+
 // The options are in each file's @jest-environment-options docblock.
 describe("mode warn (contain 'none' by default): the leak is reported and left running", () =>
   checks.warn(jest(['tests/warn.test.js'])));
