@@ -5,7 +5,7 @@ import type { Entry } from './hook.js';
 import { isAlive, isRefed, ResourceHook, stackHolderOf } from './hook.js';
 import { reportInternalError } from './internal-error.js';
 import { KINDS } from './kinds.js';
-import { nameOriginOfLateErrors } from './late-errors.js';
+import { nameOriginOfLateErrors } from './late-work.js';
 import type { ResolvedOptions } from './options.js';
 import { prewarmSingletons } from './prewarm.js';
 import { realClock, withinLimit } from './real-clock.js';

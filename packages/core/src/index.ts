@@ -6,6 +6,7 @@ export { Engine, getEngine } from './engine.js';
 export { reportInternalError } from './internal-error.js';
 export type { ResourceKind } from './kinds.js';
 export { RESOURCE_KINDS } from './kinds.js';
+export { lateLogNote, tagLateLogs } from './late-work.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
 export { displayPath } from './paths.js';

@@ -48,6 +48,8 @@ export interface EnvironmentConfig {
 export interface EnvironmentContext {
   readonly testPath: string;
   readonly docblockPragmas?: Record<string, string | string[]>;
+  /** The file's console, set as its global `console`. */
+  readonly console?: unknown;
 }
 
 const ROOT_BLOCK = 'ROOT_DESCRIBE_BLOCK';

@@ -24,6 +24,7 @@ import type {
   EnvironmentContext,
 } from './circus.js';
 import { lastAddedTest, titlePathOf } from './circus.js';
+import { tagLateLogsOf } from './late-logs.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
@@ -78,6 +79,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       const rootDir = config.projectConfig.rootDir ?? process.cwd();
       const title = displayPath(context.testPath, rootDir);
       this.#fileCtx = this.#engine.createContext({ kind: 'file', title, file: context.testPath });
+      if (this.#options.mode !== 'off') tagLateLogsOf(context.console);
     }
 
     /**

@@ -40,6 +40,12 @@ describe('an unhandled rejection by an interval test A was allowed to leave, whi
     blamed: groups.lateRejection.cases[0]!,
   }));
 
+// One file runs with Jest's --verbose console, two with its buffered one.
+describe('a line logged by an interval test A was allowed to leave, while test B runs, names A', () => {
+  describe('the --verbose console', () => checks.lateLog(jest(['tests/late-log.test.js'])));
+  describe('the buffered console', () => checks.lateLog(jest(['--verbose=false', 'tests/late-log.test.js'])));
+});
+
 // The options are in each file's @jest-environment-options docblock.
 describe("mode warn (contain 'none' by default): the leak is reported and left running", () =>
   checks.warn(jest(['tests/warn.test.js'])));

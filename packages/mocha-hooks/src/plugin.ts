@@ -17,6 +17,7 @@ import {
   relaySummary,
   reportInternalError,
   resolveOptions,
+  tagLateLogs,
 } from '@loose-ends/core';
 import type { RunnerHooks } from './mocha-internals.js';
 import { absoluteFile, loadRunningMocha, patchFileLoading, patchRunner } from './mocha-internals.js';
@@ -78,6 +79,7 @@ const detecting = (): boolean => state.options.mode !== 'off';
  */
 function startDetection(): void {
   engine.applySettings(state.options);
+  if (detecting()) tagLateLogs(console);
 }
 
 function fileContext(file: string): LeakContext {

@@ -37,6 +37,11 @@ describe('an error thrown by an interval test A was allowed to leave, while test
     blamed: groups.lateError.cases[1]!,
   }));
 
+describe('a line logged by an interval test A was allowed to leave, while test B runs, names A', () => {
+  describe('in one process', () => checks.lateLog(mocha(['test/late-log.spec.cjs'])));
+  describe('--parallel', () => checks.lateLog(mocha(['--parallel', 'test/late-log.spec.cjs'])));
+});
+
 // An unhandled rejection of a test's own code is not shown by Mocha at all (it re-emits it on
 // process, where nothing else listens), so there is no message to name A in.
 

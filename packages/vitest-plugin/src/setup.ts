@@ -18,6 +18,7 @@ import {
   hideFramesFrom,
   LooseEndsOptionsError,
   resolveOptions,
+  tagLateLogs,
 } from '@loose-ends/core';
 import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
@@ -78,6 +79,7 @@ function readOptions(): ResolvedOptions {
 function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: VitestApi['aroundAll']): void {
   const engine = getEngine();
   engine.applySettings(options);
+  tagLateLogs(console);
   // The runner's own bookkeeping (throttled task updates, RPC timeouts) may start while a test runs.
   const checkOptions: ResolvedOptions = { ...options, runnerFiles: VITEST_FILES };
 

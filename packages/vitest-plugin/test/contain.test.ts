@@ -25,3 +25,7 @@ describe(`contain 'close' in ${VITEST_PACKAGE} (Node ${process.versions.node}): 
 // Vitest reports an unhandled rejection apart from every test, naming the last test that ran (B).
 describe('an unhandled rejection by an interval test A was allowed to leave, while test B runs, names A', () =>
   checks.lateRejection(vitest('test/late-rejection.test.js'), { blamed: undefined }));
+
+// Vitest shows the line under the test running then (B): the note names A.
+describe('a line logged by an interval test A was allowed to leave, while test B runs, names A', () =>
+  checks.lateLog(vitest('test/late-log.test.js')));

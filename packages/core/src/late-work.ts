@@ -1,5 +1,5 @@
 import { executionAsyncResource, triggerAsyncId } from 'node:async_hooks';
-import { types } from 'node:util';
+import { format, types } from 'node:util';
 import type { LeakContext, Scope } from './context.js';
 import type { Entry } from './hook.js';
 import { entryOf } from './hook.js';
@@ -8,6 +8,7 @@ import { realClock } from './real-clock.js';
 import { kindOf, toRecord } from './record.js';
 
 let installed = false;
+let installedLookup: OriginLookup | undefined;
 
 /** Errors already given their note: Mocha re-emits an unhandled rejection to the other listeners. */
 const noted = new WeakSet<Error>();
@@ -35,6 +36,7 @@ export interface OriginLookup {
 export function nameOriginOfLateErrors(lookup: OriginLookup): void {
   if (installed) return;
   installed = true;
+  installedLookup = lookup;
   process.on('uncaughtExceptionMonitor', (error) => {
     noteOrigin(lookup, error, 'Thrown by', entryOf(executionAsyncResource()));
   });
@@ -55,9 +57,7 @@ function noteOrigin(lookup: OriginLookup, error: unknown, verb: string, origin: 
     if (ctx === null || ctx === undefined || !ctx.ended || !types.isNativeError(error)) return;
     if (noted.has(error)) return;
     noted.add(error);
-    const entry = origin?.ctx === ctx ? origin : undefined;
-    const { what, where } = describeWork(entry);
-    const note = `[loose-ends] ${verb} ${what} that ${owner(ctx)} left running${where}; it is not from the test running now.`;
+    const note = originNote(verb, ctx, origin, 'it is not from the test running now');
     // Read first: V8 formats `stack` on first read, from the message as it is then.
     const stack = error.stack;
     const header = `${error.name}: ${error.message}`;
@@ -68,6 +68,44 @@ function noteOrigin(lookup: OriginLookup, error: unknown, verb: string, origin: 
   } catch {
     // Naming the origin is a courtesy: the runner still reports the error as it is.
   }
+}
+
+/**
+ * The line to add to a log written by work a test left running, once that test has ended: runners
+ * show the log under whatever test runs then. `undefined` for every other log.
+ */
+export function lateLogNote(): string | undefined {
+  const ctx = installedLookup?.currentScope()?.ctx;
+  if (ctx === null || ctx === undefined || !ctx.ended) return undefined;
+  return originNote('Logged by', ctx, entryOf(executionAsyncResource()), 'not by the test running now');
+}
+
+const LOG_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+const kTagged = Symbol.for('loose-ends.lateLogTagged');
+
+/**
+ * Wraps a console's log methods so a line logged by work an ended test left running ends with the
+ * note naming that test (lateLogNote). For runners that show the console as it is; `console.trace`
+ * is left alone, since its output would show the wrapper's frame.
+ */
+export function tagLateLogs(target: object): void {
+  const methods = target as Record<string, unknown>;
+  for (const name of LOG_METHODS) {
+    const original = methods[name];
+    if (typeof original !== 'function' || (original as { [kTagged]?: true })[kTagged]) continue;
+    const tagged = function (this: unknown, ...args: unknown[]): unknown {
+      const note = lateLogNote();
+      return note === undefined ? original.apply(this, args) : original.call(this, `${format(...args)}\n${note}`);
+    };
+    Object.defineProperty(tagged, kTagged, { value: true });
+    methods[name] = tagged;
+  }
+}
+
+function originNote(verb: string, ctx: LeakContext, origin: Entry | undefined, tail: string): string {
+  // Only the resource's own test's work is named: an error can surface inside another resource.
+  const { what, where } = describeWork(origin?.ctx === ctx ? origin : undefined);
+  return `[loose-ends] ${verb} ${what} that ${owner(ctx)} left running${where}; ${tail}.`;
 }
 
 /** `setInterval every 50 ms (interval)` and `, created at src/poll.ts:4`, or `async work` when unknown. */
