@@ -93,11 +93,11 @@ export interface HookSettings {
 const INTERNAL_FRAMES_ABOVE_USER = 8;
 
 /**
- * Capturing a stack is most of what tracking a resource costs (10-20 µs inside an init callback on a
- * runner's deep stack), so skip it where it can only hold Node's frames: a connection a server
- * accepted arrives from libuv with no context (its report borrows the server's `listen()` line; where
- * the hook carries the scope, Node < 24, it arrives with the server's scope and is captured as
- * before), and a connect request is created by the socket it connects, a tick later (the socket's
+ * Capturing a stack is most of what tracking a resource costs (V8 walks the runner's deep stack), so
+ * skip it where it can only hold Node's frames: a connection a server accepted arrives from libuv
+ * with no context (its report borrows the server's `listen()` line; where the hook carries the
+ * scope, Node < 24, it arrives with the server's scope and is captured as before), and a connect
+ * request is created by the socket it connects, a tick later (the socket's
  * stack is the one to show).
  */
 function hasOwnUserStack(type: string, scope: Scope | undefined, trigger: Entry | undefined): boolean {

@@ -95,7 +95,9 @@ export function tagLateLogs(target: object): void {
     if (typeof original !== 'function' || (original as { [kTagged]?: true })[kTagged]) continue;
     const tagged = function (this: unknown, ...args: unknown[]): unknown {
       const note = lateLogNote();
-      return note === undefined ? original.apply(this, args) : original.call(this, `${format(...args)}\n${note}`);
+      return note === undefined
+        ? original.apply(this, args)
+        : original.call(this, `${format(...args)}\n${note}`);
     };
     Object.defineProperty(tagged, kTagged, { value: true });
     methods[name] = tagged;

@@ -96,8 +96,8 @@ const asCallSites = (_holder: unknown, callSites: readonly NodeJS.CallSite[]) =>
 
 /**
  * The call sites of a stack, read without running the formatter: a runner's formatter looks up
- * source maps, and the first lookup in a Vitest worker cost about 14 M instructions, a fifth of all
- * we add to one. `undefined` when the stack was already formatted, or when no formatter is in
+ * source maps, and a worker's first lookup loads and parses them, for a resource that may turn out
+ * to be the user's anyway. `undefined` when the stack was already formatted, or when no formatter is in
  * force to format the call sites with later.
  */
 function readCallSites(holder: StackHolder): readonly NodeJS.CallSite[] | undefined {

@@ -20,8 +20,8 @@ export function unwrap<F extends AnyFunction>(fn: F): F {
  * any test, so what the runner does next (its next hook's timeout timer…) is not blamed on the test.
  * Generator functions are returned as they are: runners detect them by type, which a wrapper hides.
  *
- * Runs once per test and hook, so it avoids `Object.defineProperty` where it can (about 2 000-4 000
- * instructions a call): the wrapper is written with the arity of the usual test functions (none, or
+ * Runs once per test and hook, so it avoids `Object.defineProperty` where it can (it is slow next to
+ * plain assignment): the wrapper is written with the arity of the usual test functions (none, or
  * `done`), and the rest is plain assignment.
  */
 export function bindToContext<F extends AnyFunction>(
