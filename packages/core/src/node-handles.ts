@@ -19,6 +19,7 @@ export function address(handle: NodeResource, method: 'getsockname' | 'getpeerna
   try {
     if (handle[method](out) !== 0 || out.address === undefined) return undefined;
   } catch {
+    // A handle closed meanwhile: the description then goes without an address.
     return undefined;
   }
   return out.family === 'IPv6' || out.family === 6

@@ -96,6 +96,7 @@ function show(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch {
+    // A circular or BigInt-holding value: its tag still says what was given.
     return Object.prototype.toString.call(value);
   }
 }

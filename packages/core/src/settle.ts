@@ -96,8 +96,11 @@ function getGc(): (() => void) | null {
         const vm = requireLazily('node:vm') as typeof import('node:vm');
         v8.setFlagsFromString('--expose-gc');
         gcFunction = vm.runInNewContext('gc') as () => void;
-      } catch {
+      } catch (error) {
         gcFunction = null;
+        process.stderr.write(
+          `[loose-ends] Could not force a garbage collection (${String(error)}): a dropped promise, port or AsyncResource may be reported as left running. Run Node with --expose-gc, or set the option gc: false.\n`,
+        );
       }
     }
   }

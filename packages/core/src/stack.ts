@@ -200,6 +200,7 @@ export function codeFrame(location: SourceLocation, highlight: boolean): string 
     try {
       source = readFileSync(location.file, 'utf8');
     } catch {
+      // A file gone or generated in memory: the report goes without a code frame.
       source = null;
     }
     sourceCache.set(location.file, source);
