@@ -187,11 +187,6 @@ export class ResourceHook {
     }).enable();
   }
 
-  disable(): void {
-    this.hook.disable();
-    this.promiseHook?.disable();
-  }
-
   private init(asyncId: number, type: string, triggerAsyncId: number, resource: object): void {
     // Hot path: runs for every promise in the user's suite. Return before allocating anything.
     const carried = this.carriesScope ? carryScope(resource) : undefined;
