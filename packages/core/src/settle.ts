@@ -20,22 +20,34 @@ export interface SettleLimits {
 const UNCHANGED_TURNS_BEFORE_GIVING_UP = 4;
 
 /**
+ * How long work that finishes by itself (immediates, requests in flight) is waited for while it
+ * keeps making progress, in grace periods: a library's work queue processed one immediate at a
+ * time (webpack's AsyncQueue) can run for seconds on a busy machine, and taking it out mid-way
+ * stalls it. Only a chain that never ends, or one that stops making progress, is reported.
+ */
+const BUSY_GRACE_PERIODS = 50;
+
+/**
  * Waits for what can finish soon, and for nothing else: resources that are closing (a few
  * event-loop turns), timers due within the grace period (until they have fired, however slow the
- * machine), requests in flight and immediates (while the grace period lasts). A leaked interval or a listening
- * server is left at once. Returns what is left, as last listed.
+ * machine), and requests in flight and immediates for as long as one of them finishes at least
+ * once per grace period (up to BUSY_GRACE_PERIODS of them). A leaked interval or a listening server
+ * is left at once. Returns what is left, as last listed.
  */
 export async function settle(
   listLeft: () => readonly Entry[],
   limits: SettleLimits,
   listedNow: readonly Entry[] = listLeft(),
 ): Promise<readonly Entry[]> {
-  const graceEnd = realClock.now() + limits.graceMs;
+  const start = realClock.now();
+  const graceEnd = start + limits.graceMs;
+  const busyLimit = start + limits.graceMs * BUSY_GRACE_PERIODS;
+  let busyEnd = graceEnd;
   let left = listedNow;
   let turns = 0;
   let unchangedTurns = 0;
   while (left.length > 0) {
-    const wait = msUntilSomethingFinishes(left, graceEnd);
+    const wait = msUntilSomethingFinishes(left, graceEnd, busyEnd);
     if (wait !== undefined) {
       await (wait > 0 ? sleep(wait) : nextTurn());
     } else if (turns < limits.maxTurns && unchangedTurns < UNCHANGED_TURNS_BEFORE_GIVING_UP) {
@@ -46,25 +58,39 @@ export async function settle(
     }
     const now = listLeft();
     unchangedTurns = now.length < left.length ? 0 : unchangedTurns + 1;
+    if (someBusyWorkFinished(left, now)) {
+      busyEnd = Math.min(Math.max(busyEnd, realClock.now() + limits.graceMs), busyLimit);
+    }
     left = now;
   }
   return left;
 }
 
+/** Whether an immediate or request listed before is no longer listed: its chain made progress. */
+function someBusyWorkFinished(before: readonly Entry[], after: readonly Entry[]): boolean {
+  const still = new Set(after);
+  return before.some((entry) => KINDS[entry.kind].finishesByItself === true && !still.has(entry));
+}
+
 /**
- * How long until one of `left` may finish by itself within the grace period: 0 for one already
- * due, the delay of the soonest timer due by `graceEnd`, a short poll for a request in flight.
- * `undefined` when none can.
+ * How long until one of `left` may finish by itself: 0 for an immediate or a timer already due, the
+ * delay of the soonest timer due by `graceEnd`, a short poll for a request in flight. Immediates
+ * and requests are waited for until `busyEnd`. `undefined` when none can.
  */
-function msUntilSomethingFinishes(left: readonly Entry[], graceEnd: number): number | undefined {
-  const remaining = graceEnd - realClock.now();
-  if (remaining <= 0) return undefined;
+function msUntilSomethingFinishes(
+  left: readonly Entry[],
+  graceEnd: number,
+  busyEnd: number,
+): number | undefined {
+  const now = realClock.now();
   let soonest: number | undefined;
   let uvNow: number | undefined;
   for (const entry of left) {
     let wait: number | undefined;
+    let until = graceEnd;
     if (KINDS[entry.kind].finishesByItself) {
       wait = entry.kind === 'immediate' ? 0 : REQUEST_POLL_MS;
+      until = busyEnd;
     } else if (entry.kind === 'timeout') {
       const timer = entry.resource.deref();
       const dueAt = timer === undefined ? undefined : timerDueAt(timer);
@@ -74,7 +100,15 @@ function msUntilSomethingFinishes(left: readonly Entry[], graceEnd: number): num
         wait = Math.max(0, dueAt - uvNow + 1);
       }
     }
-    if (wait !== undefined && wait <= remaining && (soonest === undefined || wait < soonest)) soonest = wait;
+    const remaining = until - now;
+    if (
+      wait !== undefined &&
+      remaining > 0 &&
+      wait <= remaining &&
+      (soonest === undefined || wait < soonest)
+    ) {
+      soonest = wait;
+    }
   }
   return soonest;
 }

@@ -158,6 +158,8 @@ test('an unhandled rejection by work a test left running names that test', async
   const origin = `setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*late-rejection\\.ts:${line}:3`;
   assert.match(
     note!,
-    new RegExp(`^\\[loose-ends\\] Rejected by (?:${origin}|async work that test "A" left running); it is not from the test running now\\.$`),
+    new RegExp(
+      `^\\[loose-ends\\] Rejected by (?:${origin}|async work that test "A" left running); it is not from the test running now\\.$`,
+    ),
   );
 });

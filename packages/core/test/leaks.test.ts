@@ -52,16 +52,20 @@ describe('each kind of leftover work is found, and its cleaned-up twin is not', 
   });
 
   test('self-rescheduling setImmediate', async () => {
-    const leaky = await runAsTest('leaky immediate loop', () => {
-      let stopped = false;
-      const tick = () => {
-        if (!stopped) setImmediate(tick);
-      };
-      tick();
-      return () => {
-        stopped = true;
-      };
-    });
+    const leaky = await runAsTest(
+      'leaky immediate loop',
+      () => {
+        let stopped = false;
+        const tick = () => {
+          if (!stopped) setImmediate(tick);
+        };
+        tick();
+        return () => {
+          stopped = true;
+        };
+      },
+      { graceMs: 20 },
+    );
     assert.deepEqual(kinds(leaky.result), ['immediate']);
 
     const clean = await runAsTest('bounded immediate loop', async () => {
