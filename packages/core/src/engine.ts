@@ -26,6 +26,10 @@ export interface CheckResult {
   readonly status: CheckStatus;
   /** What was checked: a test, a file's module scope and before-all hooks, or a tracked task. */
   readonly kind: ContextKind;
+  /** The checked test's describe titles and its own (empty for a file's scope). */
+  readonly titlePath: readonly string[];
+  /** Its test file, absolute, when the runner said. */
+  readonly file: string | undefined;
   /** Leaks to report. */
   readonly leaks: readonly LeakRecord[];
   /** Leaks the test allowed itself (`allowLeaks`); not reported. */
@@ -247,7 +251,16 @@ function result(
   error?: AsyncLeakError,
   shouldFail = false,
 ): CheckResult {
-  return { status, kind: ctx.kind, leaks, allowed, error, shouldFail };
+  return {
+    status,
+    kind: ctx.kind,
+    titlePath: ctx.titlePath,
+    file: ctx.file,
+    leaks,
+    allowed,
+    error,
+    shouldFail,
+  };
 }
 
 /** The longest a check may take, whatever a test did to the event loop. */

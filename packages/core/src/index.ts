@@ -8,11 +8,20 @@ export type { ResourceKind } from './kinds.js';
 export { RESOURCE_KINDS } from './kinds.js';
 export { lateLogNote, tagLateLogs } from './late-work.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
-export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
+export {
+  DEFAULT_OPTIONS,
+  LooseEndsOptionsError,
+  MODE_ENV_VARIABLE,
+  REPORT_FILE_ENV_VARIABLE,
+  resolveOptions,
+} from './options.js';
 export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';
 export { AsyncLeakError, countByKind, leaksToJSON, renderLeaks } from './report.js';
+export type { ReportDocument, RunInfo } from './report-file.js';
+export { buildReport, REPORT_SCHEMA_VERSION, writeReportFile } from './report-file.js';
+export type { ReportedLeak } from './reported-leak.js';
 export type { RuntimeSupport } from './runtime.js';
 export { detectRuntime, warnUnsupported } from './runtime.js';
 export type { SourceLocation } from './stack.js';

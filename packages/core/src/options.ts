@@ -35,11 +35,20 @@ export interface LooseEndsOptions {
   stackDepth?: number;
   /** Event-loop turns to wait at most for closing resources to finish closing. */
   maxTurns?: number;
+  /**
+   * Where to write one JSON report of the run (every leak, docs in the README), relative to the
+   * runner's root directory. The environment variable `LOOSE_ENDS_REPORT_FILE` wins over it.
+   */
+  reportFile?: string;
 }
 
-export type ResolvedOptions = Required<Omit<LooseEndsOptions, 'ignoreTypes' | 'ignoreStacks'>> & {
+export type ResolvedOptions = Required<
+  Omit<LooseEndsOptions, 'ignoreTypes' | 'ignoreStacks' | 'reportFile'>
+> & {
   ignoreTypes: ReadonlySet<string>;
   ignoreStacks: readonly (string | RegExp)[];
+  /** As given (not yet resolved against a root directory); undefined when no report is asked for. */
+  reportFile: string | undefined;
   /**
    * Set by an adapter, not by users: a resource created by code in a file matching this (the first
    * frame outside Node and loose-ends) is the runner's own bookkeeping, never a test's leak.
@@ -49,6 +58,7 @@ export type ResolvedOptions = Required<Omit<LooseEndsOptions, 'ignoreTypes' | 'i
 };
 
 export const MODE_ENV_VARIABLE = 'LOOSE_ENDS_MODE';
+export const REPORT_FILE_ENV_VARIABLE = 'LOOSE_ENDS_REPORT_FILE';
 const MODES: readonly Mode[] = ['fail', 'warn', 'off'];
 
 export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
@@ -63,6 +73,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = Object.freeze({
   gc: true,
   stackDepth: 10,
   maxTurns: 10,
+  reportFile: undefined,
 });
 
 export class LooseEndsOptionsError extends Error {
@@ -81,6 +92,7 @@ const ACCEPTED: Record<keyof LooseEndsOptions, string> = {
   gc: 'true or false',
   stackDepth: 'a whole number from 1 to 100',
   maxTurns: 'a whole number from 1 to 1000',
+  reportFile: 'a file path such as "reports/loose-ends.json", relative to the root directory',
 };
 
 function fail(key: string, value: unknown, source: string): never {
@@ -174,6 +186,10 @@ export function resolveOptions(
         if (!isWholeNumber(value, 1, 1000)) fail(key, value, source);
         resolved.maxTurns = value;
         break;
+      case 'reportFile':
+        if (typeof value !== 'string' || value.trim() === '') fail(key, value, source);
+        resolved.reportFile = value;
+        break;
     }
   }
   const fromEnv = env[MODE_ENV_VARIABLE];
@@ -185,6 +201,10 @@ export function resolveOptions(
     }
     resolved.mode = fromEnv as Mode;
   }
+  // Like the mode, the variable wins: a CI job asks for a report without editing the project's config.
+  const reportFileFromEnv = env[REPORT_FILE_ENV_VARIABLE];
+  if (reportFileFromEnv !== undefined && reportFileFromEnv.trim() !== '')
+    resolved.reportFile = reportFileFromEnv;
   // In mode warn the user asked for a report, not for a changed run.
   if (given.contain === undefined && resolved.mode !== 'fail') resolved.contain = 'none';
   return Object.freeze(resolved);

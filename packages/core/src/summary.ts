@@ -2,6 +2,8 @@ import type { CheckResult } from './engine.js';
 import type { ResourceKind } from './kinds.js';
 import { RESOURCE_KINDS } from './kinds.js';
 import { countByKind } from './report.js';
+import type { ReportedLeak } from './reported-leak.js';
+import { reportedLeaksOf } from './reported-leak.js';
 
 /** Run-wide tally, plain data so adapters can pass it between worker processes as JSON. */
 export interface LeakSummary {
@@ -18,17 +20,42 @@ export interface LeakSummary {
    * off is not the same as nothing checked because loose-ends was never installed.
    */
   filesOff: number;
+  /**
+   * Every leak in full, allowed ones included, for the report file. Kept only when one is asked
+   * for (`emptySummary({ details: true })`): otherwise the tally stays a few numbers.
+   */
+  details?: ReportedLeak[];
 }
 
-export function emptySummary(): LeakSummary {
-  return { checked: 0, leakyTests: 0, leakyFiles: 0, leaks: 0, byKind: {}, filesOff: 0 };
+export function emptySummary(keep: { details?: boolean } = {}): LeakSummary {
+  const summary: LeakSummary = {
+    checked: 0,
+    leakyTests: 0,
+    leakyFiles: 0,
+    leaks: 0,
+    byKind: {},
+    filesOff: 0,
+  };
+  if (keep.details) summary.details = [];
+  return summary;
 }
 
 export function addToSummary(
   summary: LeakSummary,
-  result: Pick<CheckResult, 'status' | 'leaks'> & Partial<Pick<CheckResult, 'kind'>>,
+  result: Pick<CheckResult, 'status' | 'leaks'> &
+    Partial<Pick<CheckResult, 'kind' | 'titlePath' | 'file' | 'allowed'>>,
 ): void {
   if (result.status === 'off' || result.status === 'unsupported') return;
+  if (summary.details !== undefined) {
+    const found = reportedLeaksOf({
+      kind: result.kind ?? 'test',
+      titlePath: result.titlePath ?? [],
+      file: result.file,
+      leaks: result.leaks,
+      allowed: result.allowed ?? [],
+    });
+    for (const leak of found) summary.details.push(leak);
+  }
   const isFile = result.kind === 'file';
   if (!isFile) summary.checked += 1;
   if (result.leaks.length === 0) return;
@@ -49,6 +76,10 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
     total.leaks += summary.leaks;
     for (const [kind, count] of Object.entries(summary.byKind) as [ResourceKind, number][]) {
       total.byKind[kind] = (total.byKind[kind] ?? 0) + count;
+    }
+    if (summary.details !== undefined) {
+      total.details ??= [];
+      for (const leak of summary.details) total.details.push(leak);
     }
   }
   return total;

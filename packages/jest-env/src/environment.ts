@@ -10,6 +10,7 @@ import {
   hideFramesFrom,
   isBound,
   LooseEndsOptionsError,
+  REPORT_FILE_ENV_VARIABLE,
   relaySummary,
   reportInternalError,
   resolveOptions,
@@ -66,7 +67,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     readonly #options: ResolvedOptions;
     readonly #fileCtx: LeakContext;
     readonly #attempts = new WeakMap<CircusTest, Attempt>();
-    readonly #summary: LeakSummary = emptySummary();
+    readonly #summary: LeakSummary;
     #fileChecked = false;
 
     constructor(...args: any[]) {
@@ -76,6 +77,8 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       this.#options = { ...optionsFor(config, context), runnerFiles: JEST_FILES };
       this.#engine = getEngine();
       this.#engine.applySettings(this.#options);
+      this.#summary = emptySummary({ details: this.#options.reportFile !== undefined });
+      if (this.#options.reportFile !== undefined) warnIfNoReporter();
       const rootDir = config.projectConfig.rootDir ?? process.cwd();
       const title = displayPath(context.testPath, rootDir);
       this.#fileCtx = this.#engine.createContext({ kind: 'file', title, file: context.testPath });
@@ -218,6 +221,18 @@ function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): Res
 
 function asObject(value: unknown): object {
   return typeof value === 'object' && value !== null ? value : {};
+}
+
+let warnedNoReporter = false;
+
+/** The report file is written by the reporter, in Jest's main process: without it, nothing is. */
+function warnIfNoReporter(): void {
+  if (warnedNoReporter || process.env[SUMMARY_DIR_VARIABLE] !== undefined) return;
+  warnedNoReporter = true;
+  process.stderr.write(
+    `[loose-ends] No report file will be written: option reportFile (or ${REPORT_FILE_ENV_VARIABLE}) needs the reporter. ` +
+      "Add it to your Jest config: reporters: ['default', '@loose-ends/jest-env/reporter'].\n",
+  );
 }
 
 function internalError(error: unknown, event: string): void {

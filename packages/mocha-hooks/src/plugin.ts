@@ -18,6 +18,7 @@ import {
   reportInternalError,
   resolveOptions,
   tagLateLogs,
+  writeReportFile,
 } from '@loose-ends/core';
 import type { RunnerHooks } from './mocha-internals.js';
 import { absoluteFile, loadRunningMocha, patchFileLoading, patchRunner } from './mocha-internals.js';
@@ -99,6 +100,7 @@ function installMochaPatches(): void {
     process.env[PATCH_ENV_VARIABLE] === 'off'
       ? { Mocha: undefined, reason: `${PATCH_ENV_VARIABLE}=off` }
       : loadRunningMocha();
+  state.runnerVersion = mochaVersionOf(Mocha);
   const runnerProblem = Mocha === undefined ? reason : patchRunner(Mocha, runnerHooks);
   if (runnerProblem !== undefined) {
     state.display = 'fallback';
@@ -263,7 +265,7 @@ async function judgeTest(test: MochaTest, failTest: (error: Error) => boolean): 
   state.tests.delete(test);
   try {
     const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
-    addToSummary(state.summary, result);
+    tally(result);
     if (result.error === undefined) return;
     if (result.shouldFail && test.state === 'passed' && failTest(result.error)) {
       if (state.display === 'fallback') {
@@ -302,7 +304,7 @@ async function checkFileScopes(): Promise<void> {
     for (const ctx of state.files.values()) {
       const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
       if (result.error === undefined) continue;
-      addToSummary(state.summary, result);
+      tally(result);
       if (result.shouldFail) {
         failures.push(result.error.message);
         firstError ??= result.error;
@@ -357,7 +359,27 @@ function printSummary(): void {
   state.summary = emptySummary();
   // Printing empties the tally, so a second call (teardown after `end`) finds nothing to print.
   if (!detecting() || summary.checked === 0) return;
+  const { reportFile } = state.options;
+  if (reportFile !== undefined) {
+    writeReportFile(reportFile, summary, {
+      runner: 'mocha',
+      runnerVersion: state.runnerVersion,
+      root: process.cwd(),
+    });
+  }
   process.stderr.write(`\n${formatSummary(summary)}\n`);
+}
+
+/** Adds a check to this process's tally, every leak in full when a report file is asked for. */
+function tally(result: CheckResult): void {
+  // The options may name a report file only once configure() has run, after the tally was made.
+  if (state.options.reportFile !== undefined) state.summary.details ??= [];
+  addToSummary(state.summary, result);
+}
+
+function mochaVersionOf(Mocha: unknown): string | undefined {
+  const version = (Mocha as { prototype?: { version?: unknown } } | undefined)?.prototype?.version;
+  return typeof version === 'string' ? version : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

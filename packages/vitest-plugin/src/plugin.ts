@@ -96,9 +96,10 @@ export function looseEnds(options: LooseEndsOptions = {}): Plugin {
         return;
       }
       const reporters = vitest.config.reporters;
-      if (!reporters.some((reporter) => reporter instanceof LooseEndsReporter)) {
-        reporters.push(new LooseEndsReporter());
-      }
+      const ours = reporters.find((reporter) => reporter instanceof LooseEndsReporter);
+      if (ours === undefined) reporters.push(new LooseEndsReporter({ reportFile: resolved.reportFile }));
+      // Added by the user (or by another project's copy of this plugin): the first report file asked for wins.
+      else ours.reportFile ??= resolved.reportFile;
       if (resolved.mode !== 'off') projects.add(project);
     },
     transform: {

@@ -1,14 +1,21 @@
 import type { LeakSummary } from '@loose-ends/core';
-import { formatSummary, mergeSummaries } from '@loose-ends/core';
+import { formatSummary, mergeSummaries, writeReportFile } from '@loose-ends/core';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import type { LooseEndsTaskMeta } from './meta.js';
 
 /**
  * Prints one line at the end of the run: how many tests left how many async tasks running, by
- * kind. Workers leave a per-test tally in the task meta (setup.ts); this merges them.
+ * kind; and writes the report file when one is asked for. Workers leave a per-test tally in the
+ * task meta (setup.ts), with every leak in full when a report file is asked for; this merges them.
  */
 export class LooseEndsReporter implements Reporter {
   private vitest: Vitest | undefined;
+  /** Option `reportFile` (or `LOOSE_ENDS_REPORT_FILE`), relative to Vitest's root. */
+  reportFile: string | undefined;
+
+  constructor(options: { reportFile?: string } = {}) {
+    this.reportFile = options.reportFile;
+  }
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest;
@@ -24,8 +31,16 @@ export class LooseEndsReporter implements Reporter {
         if (summary !== undefined) summaries.push(summary);
       }
     }
+    const total = mergeSummaries(summaries);
+    if (this.reportFile !== undefined) {
+      writeReportFile(this.reportFile, total, {
+        runner: 'vitest',
+        runnerVersion: this.vitest?.version,
+        root: this.vitest?.config.root ?? process.cwd(),
+      });
+    }
     if (summaries.length === 0) return;
-    const line = formatSummary(mergeSummaries(summaries));
+    const line = formatSummary(total);
     if (this.vitest === undefined) console.log(line);
     else this.vitest.logger.log(line);
   }

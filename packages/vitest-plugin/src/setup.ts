@@ -138,7 +138,8 @@ function fileContext(filepath: string): LeakContext {
 }
 
 function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
-  const summary = emptySummary();
+  // Every leak in full only when the main process is to write a report file with them.
+  const summary = emptySummary({ details: options.reportFile !== undefined });
   addToSummary(summary, result);
   return summary;
 }
