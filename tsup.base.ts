@@ -19,7 +19,9 @@ export const packageBuild: Options = {
   // "use strict", so it repeats the directive: a directive only counts as the file's first statement.
   banner: ({ format }) =>
     format === 'cjs'
-      ? { js: `'use strict';\nconst ${IMPORT_META_URL} = require('node:url').pathToFileURL(__filename).href;` }
+      ? {
+          js: `'use strict';\nconst ${IMPORT_META_URL} = require('node:url').pathToFileURL(__filename).href;`,
+        }
       : undefined,
   esbuildOptions(options, { format }) {
     if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': IMPORT_META_URL };
