@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Runs each example project's `demo` script (jest, vitest, mocha) in turn, streaming the runner's
-// real output. Each demo script exits 0 when it showed the leaks it is meant to show; this script
-// exits non-zero only if one of them did not. Run it with `pnpm demo` (which builds the packages first).
+// Builds the packages, then runs each example project's demo (jest, vitest, mocha) in turn, streaming
+// the runner's real output. Each example's scripts/demo.mjs exits 0 when the runner showed the leaks
+// it is meant to show; this script exits non-zero if the build failed or one of them did not.
+// Run it with `npx -y pnpm@10 demo`.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const runners = ['jest', 'vitest', 'mocha'];
-const bold = (text) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text);
+const tty = process.stdout.isTTY;
+const bold = (text) => (tty ? `\x1b[1m${text}\x1b[22m` : text);
 const line = '─'.repeat(72);
 
 // Run pnpm the way the README does, so this works with nothing installed globally but Node and npm.
@@ -18,25 +20,39 @@ const pnpm = process.env.npm_execpath?.includes('pnpm')
   ? [process.execPath, process.env.npm_execpath]
   : ['npx', '-y', 'pnpm@10'];
 
+// The build's log is only news when it fails: the demo is about the runners' output.
+if (tty) process.stdout.write('Building the packages…');
+const [command, ...args] = pnpm;
+const build = spawnSync(command, [...args, 'build'], { cwd: root, encoding: 'utf8' });
+if (tty) process.stdout.write('\r\x1b[K');
+if (build.status !== 0) {
+  process.stdout.write(build.stdout ?? '');
+  process.stderr.write(build.stderr ?? '');
+  console.error(
+    `\nThe build failed (${build.error?.message ?? `exit code ${build.status}`}), so the demo did not run. ` +
+      'Its output is above; rerun it alone with: npx -y pnpm@10 build',
+  );
+  process.exit(1);
+}
+
 const results = [];
 for (const runner of runners) {
   const dir = join(root, 'examples', runner);
-  console.log(`\n${line}\n${bold(`loose-ends demo: ${runner}`)}  (examples/${runner})\n${line}`);
-  if (!existsSync(join(dir, 'package.json'))) {
-    console.log(`examples/${runner} does not exist yet; skipping it.`);
-    results.push({ runner, outcome: 'skipped (no example yet)' });
+  console.log(`${line}\n${bold(`loose-ends demo: ${runner}`)}  (examples/${runner})\n${line}`);
+  if (!existsSync(join(dir, 'scripts', 'demo.mjs'))) {
+    console.log(`examples/${runner} has no scripts/demo.mjs; skipping it.`);
+    results.push({ runner, outcome: 'skipped (no demo script)' });
     continue;
   }
   const started = performance.now();
-  const [command, ...args] = pnpm;
-  const child = spawnSync(command, [...args, '--filter', `./examples/${runner}`, 'run', 'demo'], {
-    cwd: root,
+  const child = spawnSync(process.execPath, [join(dir, 'scripts', 'demo.mjs')], {
+    cwd: dir,
     stdio: 'inherit',
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log();
   if (child.error) {
-    console.error(`Could not start pnpm for examples/${runner}: ${child.error.message}`);
-    results.push({ runner, outcome: 'FAILED (pnpm did not start)', failed: true });
+    results.push({ runner, outcome: `FAILED: could not start it (${child.error.message})`, failed: true });
   } else if (child.status === 0) {
     results.push({ runner, outcome: `showed the expected leaks (${seconds}s)` });
   } else {
@@ -49,13 +65,13 @@ for (const runner of runners) {
   }
 }
 
-console.log(`\n${line}\n${bold('Summary')}\n${line}`);
+console.log(`${line}\n${bold('Summary')}\n${line}`);
 for (const { runner, outcome } of results) console.log(`  ${runner.padEnd(7)} ${outcome}`);
 const failures = results.filter((result) => result.failed);
 if (failures.length > 0) {
   console.log(
     `\n${failures.length} example(s) did not show what they should. Their output is above; ` +
-      `rerun one alone with: npx -y pnpm@10 --filter ./examples/<runner> run demo`,
+      'rerun one alone with: npx -y pnpm@10 --filter ./examples/<runner> run demo',
   );
   process.exitCode = 1;
 }

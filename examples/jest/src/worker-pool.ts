@@ -17,7 +17,8 @@ export class ProcessPool {
     await Promise.all(
       this.children.splice(0).map(async (child) => {
         child.kill();
-        await once(child, 'exit');
+        // One that has already exited (killed by someone else) will not emit 'exit' again.
+        if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RefreshingCache } from './cache.js';
@@ -18,7 +19,8 @@ export async function startServer(cache: RefreshingCache<unknown>): Promise<Runn
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ value: cache.get() ?? null }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

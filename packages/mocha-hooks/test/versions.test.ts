@@ -6,15 +6,43 @@ import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
 const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
 // Mocha 12 is an ES module package that this plugin loads with require(esm).
 const requireEsm = major > 20 || (major === 20 && minor >= 19);
+// Mocha 8 and 9 pin yargs 16.2.0, whose extensionless `yargs/yargs` file Node 26 loads as an ES
+// module (the package is `"type": "module"`): their CLI fails before loading any plugin. Later
+// yargs 16 releases, which Mocha 10 gets, name that file yargs.cjs.
+const oldMochaStarts = major < 26;
 
-for (const { fixture, label, parallel, skip } of [
-  { fixture: 'mocha10', label: 'Mocha 10', parallel: false, skip: false },
-  { fixture: 'mocha12', label: 'Mocha 12', parallel: true, skip: !requireEsm },
+for (const { fixture, label, parallel, skip, script } of [
+  // Mocha 8 and 9 name their CLI bin/mocha, without the extension.
+  {
+    fixture: 'mocha8',
+    label: 'Mocha 8',
+    parallel: false,
+    skip: !oldMochaStarts && 'Mocha 8 cannot start on Node 26+',
+    script: 'node_modules/mocha/bin/mocha',
+  },
+  {
+    fixture: 'mocha9',
+    label: 'Mocha 9',
+    parallel: false,
+    skip: !oldMochaStarts && 'Mocha 9 cannot start on Node 26+',
+    script: 'node_modules/mocha/bin/mocha',
+  },
+  { fixture: 'mocha10', label: 'Mocha 10', parallel: false, skip: false as const },
+  {
+    fixture: 'mocha12',
+    label: 'Mocha 12',
+    parallel: true,
+    skip: !requireEsm && 'needs require(esm), Node 20.19+',
+  },
 ]) {
-  describe(label, { skip: skip && 'needs require(esm), Node 20.19+' }, () => {
+  describe(label, { skip }, () => {
     for (const args of parallel ? [[], ['--parallel', '--jobs', '2']] : [[]]) {
       it(`fails exactly the leaking tests ${args.length > 0 ? 'in parallel' : 'serially'}`, async () => {
-        const run = await runMocha(path.join(FIXTURES, fixture), args);
+        const run = await runMocha(
+          path.join(FIXTURES, fixture),
+          args,
+          script === undefined ? {} : { script },
+        );
         assert.deepEqual(
           run.failed,
           ['leaky: forgets clearInterval', 'leaky: done test leaves a timeout'],
