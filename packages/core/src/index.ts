@@ -17,7 +17,7 @@ export { detectRuntime, warnUnsupported } from './runtime.js';
 export type { SourceLocation } from './stack.js';
 export { hideFramesFrom } from './stack.js';
 export type { LeakSummary } from './summary.js';
-export { addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
+export { addRetriedAttempt, addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
 export {
   closeSummaryRelay,
   collectRelayedSummaries,
