@@ -43,9 +43,9 @@ export function addToSummary(
   for (const leak of result.leaks) summary.byKind[leak.kind] = (summary.byKind[leak.kind] ?? 0) + 1;
 }
 
-/** Counts an attempt the runner retries: its test is counted by a later attempt. */
-export function addRetriedAttempt(summary: LeakSummary, result: Pick<CheckResult, 'leaks'>): void {
-  if (result.leaks.length > 0) summary.leakyRetries = (summary.leakyRetries ?? 0) + 1;
+/** Counts an attempt the runner retries (its test is counted by a later attempt), if it `leaked`. */
+export function addRetriedAttempt(summary: LeakSummary, leaked: boolean): void {
+  if (leaked) summary.leakyRetries = (summary.leakyRetries ?? 0) + 1;
 }
 
 export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine, LeakContext, LeakSummary, ResolvedOptions } from '@loose-ends/core';
 import {
+  addRetriedAttempt,
   addToSummary,
   bindToContext,
   displayPath,
@@ -10,6 +11,7 @@ import {
   hideFramesFrom,
   isBound,
   LooseEndsOptionsError,
+  mergeSummaries,
   relaySummary,
   reportInternalError,
   resolveOptions,
@@ -65,7 +67,12 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     readonly #options: ResolvedOptions;
     readonly #fileCtx: LeakContext;
     readonly #attempts = new WeakMap<CircusTest, Attempt>();
-    readonly #summary: LeakSummary = emptySummary();
+    #summary: LeakSummary = emptySummary();
+    /**
+     * The tally of a failed test's latest attempt, which jest-circus may still retry (it retries
+     * only a test with errors): a test counts once, by its last attempt, as Jest counts it.
+     */
+    readonly #mayBeRetried = new Map<CircusTest, LeakSummary>();
     #fileChecked = false;
 
     constructor(...args: any[]) {
@@ -139,9 +146,17 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
           return;
         case 'test_done':
           return this.#checkTest(event.test!);
+        case 'test_retry': {
+          const earlier = this.#mayBeRetried.get(event.test!);
+          this.#mayBeRetried.delete(event.test!);
+          if (earlier !== undefined) addRetriedAttempt(this.#summary, earlier.leakyTests > 0);
+          return;
+        }
         case 'run_finish':
           return this.#checkFile(state);
         case 'teardown':
+          this.#summary = mergeSummaries([this.#summary, ...this.#mayBeRetried.values()]);
+          this.#mayBeRetried.clear();
           relaySummary(SUMMARY_DIR_VARIABLE, this.#summary);
           return;
       }
@@ -175,9 +190,15 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       // circus keeps every test object until the file ends: let go of the attempt's context.
       this.#attempts.delete(test);
       test.fn = unwrap(test.fn);
-      addToSummary(this.#summary, result);
       if (result.shouldFail) test.errors.push(result.error);
       else if (result.error !== undefined) this.#warn(result.error.message);
+      if (test.errors.length === 0) {
+        addToSummary(this.#summary, result);
+      } else {
+        const tally = emptySummary();
+        addToSummary(tally, result);
+        this.#mayBeRetried.set(test, tally);
+      }
     }
 
     async #checkFile(state: CircusState): Promise<void> {

@@ -276,13 +276,13 @@ async function judgeTest(
     const leakFails = result.shouldFail && result.error !== undefined && test.state === 'passed';
     if (leakFails && retryTest !== undefined) {
       retryTest(result.error);
-      addRetriedAttempt(state.summary, result);
+      addRetriedAttempt(state.summary, result.leaks.length > 0);
       // Mocha's reporters show nothing of a retried attempt: say what it left, as for a failed one.
       process.stderr.write(`\n[loose-ends] A leaking attempt that Mocha retries: ${result.error.message}\n`);
       return;
     }
     // A failed attempt that Mocha retries has no state: its test is counted by a later attempt.
-    if (test.state === undefined) addRetriedAttempt(state.summary, result);
+    if (test.state === undefined) addRetriedAttempt(state.summary, result.leaks.length > 0);
     else addToSummary(state.summary, result);
     if (result.error === undefined) return;
     if (result.shouldFail && test.state === 'passed' && failTest(result.error)) {
