@@ -8,6 +8,7 @@ export type { ResourceKind } from './kinds.js';
 export { RESOURCE_KINDS } from './kinds.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
+export { dropOwnFrames } from './own-frames.js';
 export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';

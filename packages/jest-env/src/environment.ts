@@ -6,6 +6,7 @@ import {
   addToSummary,
   bindToContext,
   displayPath,
+  dropOwnFrames,
   emptySummary,
   getEngine,
   hideFramesFrom,
@@ -145,6 +146,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
           this.#bindHook(event.hook!, state);
           return;
         case 'test_done':
+          dropOwnFramesFrom(event.test!.errors);
           return this.#checkTest(event.test!);
         case 'test_retry': {
           const earlier = this.#mayBeRetried.get(event.test!);
@@ -153,6 +155,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
           return;
         }
         case 'run_finish':
+          dropOwnFramesFrom(state.unhandledErrors);
           return this.#checkFile(state);
         case 'teardown':
           this.#summary = mergeSummaries([this.#summary, ...this.#mayBeRetried.values()]);
@@ -237,6 +240,17 @@ function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): Res
 
 function asObject(value: unknown): object {
   return typeof value === 'object' && value !== null ? value : {};
+}
+
+/**
+ * The errors a test or hook failed with, each alone or as circus's `[error, asyncError]` pair: our
+ * wrapper's frames out of the stacks Jest prints under the failure.
+ */
+function dropOwnFramesFrom(errors: readonly unknown[]): void {
+  for (const entry of errors) {
+    if (Array.isArray(entry)) for (const error of entry) dropOwnFrames(error);
+    else dropOwnFrames(entry);
+  }
 }
 
 function internalError(error: unknown, event: string): void {

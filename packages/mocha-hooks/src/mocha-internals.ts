@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Engine, LeakContext } from '@loose-ends/core';
+import { dropOwnFrames } from '@loose-ends/core';
 import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
 
 /**
@@ -178,6 +179,8 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
         release(this);
         break;
       case 'fail':
+        // The failure of a test or hook we wrapped: the reporter prints this stack.
+        dropOwnFrames(args[1]);
         if (held !== undefined && held.test === subject) {
           // The leak check failed the test: it never passed, so its `pass` is dropped.
           this[kHeld] = undefined;
