@@ -17,12 +17,13 @@ import {
   getEngine,
   hideFramesFrom,
   LooseEndsOptionsError,
+  reportInternalError,
   resolveOptions,
 } from '@loose-ends/core';
 import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
-import type { VitestApi } from './vitest-api.js';
-import { loadVitestApi } from './vitest-api.js';
+import type { SuiteCollectorLike, VitestApi } from './vitest-api.js';
+import { loadGetCurrentSuite, loadVitestApi } from './vitest-api.js';
 
 interface TaskLike {
   readonly name: string;
@@ -34,6 +35,7 @@ interface TaskLike {
   readonly result?: { readonly state?: string };
 }
 
+const PACKAGE = '@loose-ends/vitest-plugin';
 const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
 /**
  * Our around hooks take no time limit of their own: the test inside keeps its `testTimeout` and
@@ -55,7 +57,7 @@ if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
     warnNoAroundEach();
   } else {
-    install(aroundEach, aroundAll);
+    install(aroundEach, aroundAll, aroundAll === undefined ? undefined : await loadGetCurrentSuite());
   }
 }
 
@@ -75,7 +77,11 @@ function readOptions(): ResolvedOptions {
   }
 }
 
-function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: VitestApi['aroundAll']): void {
+function install(
+  around: NonNullable<VitestApi['aroundEach']>,
+  aroundSuite: VitestApi['aroundAll'],
+  getCurrentSuite: (() => SuiteCollectorLike) | undefined,
+): void {
   const engine = getEngine();
   engine.applySettings(options);
   // The runner's own bookkeeping (throttled task updates, RPC timeouts) may start while a test runs.
@@ -107,6 +113,19 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
     engine.enter(fileContextOf(filepath), 'module scope');
   };
 
+  // Vitest runs `describe` bodies after the module body, when it collects the file: its default suite
+  // (current while setup files run) collects every top-level describe, which collects its own. Each
+  // file gets a fresh wrapper around the one original, under that file's context.
+  if (getCurrentSuite !== undefined) {
+    try {
+      collectUnder(getCurrentSuite(), (file, collect) =>
+        engine.run(fileContextOf(file.filepath), collect, 'describe body'),
+      );
+    } catch (error) {
+      reportInternalError(error, 'wrapping the collection of describe bodies', PACKAGE);
+    }
+  }
+
   // A plain function reading `arguments`: Vitest parses the parameter list for fixtures, and the
   // suite is the 2nd argument in some versions and the 3rd (after fixtures) in others.
   aroundSuite?.(async function aroundFile(runSuite: () => Promise<void>) {
@@ -122,6 +141,24 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
     if (result.leaks.length > 0) file.meta.looseEnds = tally(result);
     verdict(result);
   }, NO_HOOK_TIMEOUT);
+}
+
+const kOriginalCollect = Symbol.for('loose-ends.vitest.originalCollect');
+
+type Collect = SuiteCollectorLike['collect'];
+
+function collectUnder(
+  suite: SuiteCollectorLike,
+  run: (file: { readonly filepath: string }, collect: () => Promise<unknown>) => Promise<unknown>,
+): void {
+  const holder = suite as SuiteCollectorLike & { [kOriginalCollect]?: Collect };
+  const original = holder[kOriginalCollect] ?? suite.collect;
+  if (typeof original !== 'function') return;
+  holder[kOriginalCollect] = original;
+  suite.collect = function (this: SuiteCollectorLike, file) {
+    if (typeof file?.filepath !== 'string') return original.call(this, file);
+    return run(file, () => original.call(this, file));
+  };
 }
 
 function isFileTask(value: unknown): value is TaskLike & { filepath: string } {

@@ -7,6 +7,25 @@ export interface VitestApi {
   readonly inject: ((key: string) => unknown) | undefined;
 }
 
+/** The part of Vitest's suite collector the setup file touches: how it collects its describe blocks. */
+export interface SuiteCollectorLike {
+  collect(file: { readonly filepath: string }): Promise<unknown>;
+}
+
+/**
+ * Vitest's `getCurrentSuite` (`TestRunner.getCurrentSuite` in 4.1 and 5), or undefined when this
+ * Vitest has none. Imports `vitest`: only called where the setup file checks describe bodies.
+ */
+export async function loadGetCurrentSuite(): Promise<(() => SuiteCollectorLike) | undefined> {
+  try {
+    const vitest = (await import('vitest')) as { TestRunner?: { getCurrentSuite?: unknown } };
+    const getCurrentSuite = vitest.TestRunner?.getCurrentSuite;
+    return typeof getCurrentSuite === 'function' ? (getCurrentSuite as () => SuiteCollectorLike) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Vitest's per-worker state; `inject(key)` returns `providedContext[key]` from it. */
 const WORKER_STATE = '__vitest_worker__';
 
