@@ -68,7 +68,7 @@ const TEST_BODY = [
   '    await new Promise((resolve) => setTimeout(resolve, 0));',
   '    let value = 0;',
   '    for (let step = 0; step < 20; step++) value = await Promise.resolve(value + 1);',
-  '    if (value !== 20) throw new Error(`expected 20, got ${value}`);',
+  "    if (value !== 20) throw new Error('expected 20, got ' + value);",
 ].join('\n');
 
 function testFile(runner, tests) {
