@@ -8,8 +8,15 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
+import type {
+  CheckResult,
+  LeakContext,
+  LeakSummary,
+  LooseEndsOptions,
+  ResolvedOptions,
+} from '@loose-ends/core';
 import {
+  addRetriedAttempt,
   addToSummary,
   allowLeaksIn,
   displayPath,
@@ -95,7 +102,7 @@ function install(
     await engine.run(ctx, runTest, 'test');
     // Also after a failure or a timeout: what it left is reported next to its own error, and closed.
     const result = await engine.check(ctx, checkOptions);
-    task.meta.looseEnds = tally(result);
+    task.meta.looseEnds = attemptTally(result, task.meta.looseEnds);
     verdict(result);
   }, NO_HOOK_TIMEOUT);
 
@@ -175,6 +182,19 @@ function fileContext(filepath: string): LeakContext {
 function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
   const summary = emptySummary();
   addToSummary(summary, result);
+  return summary;
+}
+
+/**
+ * A test's tally is its last attempt's, as Vitest counts the test by it (`retry`, `repeats`); an
+ * earlier attempt that leaked is kept as a count of its own.
+ */
+function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): LeakSummary {
+  const summary = emptySummary();
+  addToSummary(summary, result);
+  if (earlier === undefined) return summary;
+  if (earlier.leakyRetries !== undefined) summary.leakyRetries = earlier.leakyRetries;
+  addRetriedAttempt(summary, earlier.leakyTests > 0);
   return summary;
 }
 
