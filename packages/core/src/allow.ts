@@ -1,4 +1,5 @@
 import type { LeakContext } from './context.js';
+import { thrownAtCallOf } from './own-frames.js';
 import type { LeakRecord } from './record.js';
 import { findEngine } from './registry.js';
 
@@ -15,7 +16,7 @@ export interface Allowance {
 export function toAllowance(filter?: LeakFilter): Allowance {
   if (filter === undefined) return { matches: () => true };
   if (typeof filter === 'function') return { matches: filter };
-  const names = new Set(typeof filter === 'string' ? [filter] : filter);
+  const names = new Set(typeof filter === 'string' ? [filter] : Array.isArray(filter) ? filter : []);
   if (names.size === 0 || ![...names].every((name) => typeof name === 'string' && name.length > 0)) {
     throw new TypeError(
       'loose-ends: allowLeaks(filter) takes nothing (allow all), a resource kind or type name, ' +
@@ -31,7 +32,11 @@ export function toAllowance(filter?: LeakFilter): Allowance {
  * or is switched off (mode `off`).
  */
 export function allowLeaks(filter?: LeakFilter): void {
-  toAllowance(filter); // a bad filter throws even where detection is not installed
+  try {
+    toAllowance(filter); // a bad filter throws even where detection is not installed
+  } catch (error) {
+    throw thrownAtCallOf(allowLeaks, error);
+  }
   const engine = findEngine();
   if (engine === undefined || !engine.detecting) return;
   const scope = engine.currentScope();
@@ -39,9 +44,12 @@ export function allowLeaks(filter?: LeakFilter): void {
   if (scope?.ctx === null) return;
   const ctx = scope?.ctx;
   if (ctx === undefined) {
-    throw new Error(
-      'loose-ends: allowLeaks() was called outside a test. Call it inside the test body (or a beforeEach hook), ' +
-        'or wrap the test function with leakAllowed(fn).',
+    throw thrownAtCallOf(
+      allowLeaks,
+      new Error(
+        'loose-ends: allowLeaks() was called outside a test. Call it inside the test body (or a beforeEach hook), ' +
+          'or wrap the test function with leakAllowed(fn).',
+      ),
     );
   }
   allowLeaksIn(ctx, filter);
@@ -57,7 +65,11 @@ export function allowLeaksIn(ctx: LeakContext, filter?: LeakFilter): void {
  * Keeps the function's arity, so `done`-style tests stay `done`-style.
  */
 export function leakAllowed<F extends (this: any, ...args: any[]) => any>(fn: F, filter?: LeakFilter): F {
-  toAllowance(filter);
+  try {
+    toAllowance(filter);
+  } catch (error) {
+    throw thrownAtCallOf(leakAllowed, error);
+  }
   const wrapper = function (this: unknown, ...args: unknown[]) {
     allowLeaks(filter);
     return fn.apply(this, args);

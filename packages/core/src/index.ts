@@ -15,6 +15,7 @@ export {
   REPORT_FILE_ENV_VARIABLE,
   resolveOptions,
 } from './options.js';
+export { dropOwnFrames } from './own-frames.js';
 export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';
@@ -27,7 +28,7 @@ export { detectRuntime, warnUnsupported } from './runtime.js';
 export type { SourceLocation } from './stack.js';
 export { hideFramesFrom } from './stack.js';
 export type { LeakSummary } from './summary.js';
-export { addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
+export { addRetriedAttempt, addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
 export {
   closeSummaryRelay,
   collectRelayedSummaries,

@@ -63,7 +63,7 @@ function isHidden(line: string): boolean {
 }
 
 /** Whether a frame's line or file name lies in a hidden directory (also in the `file://` form). */
-function inHiddenDirectory(text: string): boolean {
+export function inHiddenDirectory(text: string): boolean {
   for (const directory of hiddenDirectories) {
     if (text.includes(directory)) return true;
   }

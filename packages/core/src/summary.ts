@@ -25,6 +25,11 @@ export interface LeakSummary {
    * for (`emptySummary({ details: true })`): otherwise the tally stays a few numbers.
    */
   details?: ReportedLeak[];
+  /**
+   * Attempts that left work running and were then retried (`retries`, `retryTimes`). A test counts
+   * once, by its last attempt, as the runner counts it; these are the earlier attempts' leaks.
+   */
+  leakyRetries?: number;
 }
 
 export function emptySummary(keep: { details?: boolean } = {}): LeakSummary {
@@ -65,6 +70,11 @@ export function addToSummary(
   for (const leak of result.leaks) summary.byKind[leak.kind] = (summary.byKind[leak.kind] ?? 0) + 1;
 }
 
+/** Counts an attempt the runner retries (its test is counted by a later attempt), if it `leaked`. */
+export function addRetriedAttempt(summary: LeakSummary, leaked: boolean): void {
+  if (leaked) summary.leakyRetries = (summary.leakyRetries ?? 0) + 1;
+}
+
 export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
   const total = emptySummary();
   for (const summary of summaries) {
@@ -73,6 +83,9 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
     total.leakyFiles += summary.leakyFiles ?? 0;
     // Absent from tallies relayed by an older copy of core.
     total.filesOff += summary.filesOff ?? 0;
+    // Optional, so tallies without retries keep their shape (and an older core's tallies merge).
+    if ((summary.leakyRetries ?? 0) > 0)
+      total.leakyRetries = (total.leakyRetries ?? 0) + (summary.leakyRetries ?? 0);
     total.leaks += summary.leaks;
     for (const [kind, count] of Object.entries(summary.byKind) as [ResourceKind, number][]) {
       total.byKind[kind] = (total.byKind[kind] ?? 0) + count;
@@ -92,8 +105,9 @@ export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
 export function formatSummary(summary: LeakSummary): string {
   const tests = `${summary.checked} ${summary.checked === 1 ? 'test' : 'tests'}`;
   const leakyFiles = summary.leakyFiles ?? 0;
+  const retried = retriedNote(summary.leakyRetries ?? 0);
   if (summary.leakyTests === 0 && leakyFiles === 0)
-    return `loose-ends: no async work left running (${tests} checked).`;
+    return `loose-ends: no async work left running (${tests} checked).${retried}`;
   // Tallies merged from several workers arrive in any order: list equal counts in a fixed order.
   const kinds = countByKind(
     RESOURCE_KINDS.flatMap((kind) => Array<ResourceKind>(summary.byKind[kind] ?? 0).fill(kind)),
@@ -104,5 +118,11 @@ export function formatSummary(summary: LeakSummary): string {
     summary.leakyTests === 0
       ? `${files}, none of the ${tests},`
       : `${summary.leakyTests} of ${tests}${leakyFiles > 0 ? ` and ${files}` : ''}`;
-  return `loose-ends: ${who} left ${tasks} running (${kinds}).`;
+  return `loose-ends: ${who} left ${tasks} running (${kinds}).${retried}`;
+}
+
+function retriedNote(attempts: number): string {
+  if (attempts === 0) return '';
+  const what = attempts === 1 ? '1 attempt that was retried' : `${attempts} attempts that were retried`;
+  return ` Each test is counted by its last attempt; ${what} also left work running.`;
 }

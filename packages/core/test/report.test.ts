@@ -3,11 +3,13 @@ import { describe, test } from 'node:test';
 import { stripVTControlCharacters as plain } from 'node:util';
 import {
   AsyncLeakError,
+  addRetriedAttempt,
   addToSummary,
   allowLeaks,
   emptySummary,
   formatSummary,
   leakAllowed,
+  mergeSummaries,
   renderLeaks,
   resolveOptions,
 } from '../src/index.js';
@@ -192,6 +194,17 @@ describe('the report a developer acts on', () => {
       formatSummary(summary),
       'loose-ends: 1 of 2 tests and 1 test file (module scope or before-all hooks) left 4 async tasks running (2 intervals, 1 timeout, 1 server).',
       'a leaking file is not counted as a test; kinds with equal counts keep a fixed order',
+    );
+  });
+
+  test('a test counts once, by its last attempt; leaking attempts that were retried are said apart', () => {
+    const summary = emptySummary();
+    addRetriedAttempt(summary, true);
+    addRetriedAttempt(summary, false);
+    addToSummary(summary, { status: 'clean', leaks: [] });
+    assert.equal(
+      formatSummary(mergeSummaries([summary, emptySummary()])),
+      'loose-ends: no async work left running (1 test checked). Each test is counted by its last attempt; 1 attempt that was retried also left work running.',
     );
   });
 });

@@ -2,14 +2,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Engine, LeakContext, LeakSummary, ResolvedOptions } from '@loose-ends/core';
 import {
+  addRetriedAttempt,
   addToSummary,
   bindToContext,
   displayPath,
+  dropOwnFrames,
   emptySummary,
   getEngine,
   hideFramesFrom,
   isBound,
   LooseEndsOptionsError,
+  mergeSummaries,
   REPORT_FILE_ENV_VARIABLE,
   relaySummary,
   reportInternalError,
@@ -67,7 +70,12 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     readonly #options: ResolvedOptions;
     readonly #fileCtx: LeakContext;
     readonly #attempts = new WeakMap<CircusTest, Attempt>();
-    readonly #summary: LeakSummary;
+    #summary: LeakSummary;
+    /**
+     * The tally of a failed test's latest attempt, which jest-circus may still retry (it retries
+     * only a test with errors): a test counts once, by its last attempt, as Jest counts it.
+     */
+    readonly #mayBeRetried = new Map<CircusTest, LeakSummary>();
     #fileChecked = false;
 
     constructor(...args: any[]) {
@@ -143,10 +151,20 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
           this.#bindHook(event.hook!, state);
           return;
         case 'test_done':
+          dropOwnFramesFrom(event.test!.errors);
           return this.#checkTest(event.test!);
+        case 'test_retry': {
+          const earlier = this.#mayBeRetried.get(event.test!);
+          this.#mayBeRetried.delete(event.test!);
+          if (earlier !== undefined) addRetriedAttempt(this.#summary, earlier.leakyTests > 0);
+          return;
+        }
         case 'run_finish':
+          dropOwnFramesFrom(state.unhandledErrors);
           return this.#checkFile(state);
         case 'teardown':
+          this.#summary = mergeSummaries([this.#summary, ...this.#mayBeRetried.values()]);
+          this.#mayBeRetried.clear();
           relaySummary(SUMMARY_DIR_VARIABLE, this.#summary);
           return;
       }
@@ -180,9 +198,15 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       // circus keeps every test object until the file ends: let go of the attempt's context.
       this.#attempts.delete(test);
       test.fn = unwrap(test.fn);
-      addToSummary(this.#summary, result);
       if (result.shouldFail) test.errors.push(result.error);
       else if (result.error !== undefined) this.#warn(result.error.message);
+      if (test.errors.length === 0) {
+        addToSummary(this.#summary, result);
+      } else {
+        const tally = emptySummary({ details: this.#summary.details !== undefined });
+        addToSummary(tally, result);
+        this.#mayBeRetried.set(test, tally);
+      }
     }
 
     async #checkFile(state: CircusState): Promise<void> {
@@ -233,6 +257,17 @@ function warnIfNoReporter(): void {
     `[loose-ends] No report file will be written: option reportFile (or ${REPORT_FILE_ENV_VARIABLE}) needs the reporter. ` +
       "Add it to your Jest config: reporters: ['default', '@loose-ends/jest-env/reporter'].\n",
   );
+}
+
+/**
+ * The errors a test or hook failed with, each alone or as circus's `[error, asyncError]` pair: our
+ * wrapper's frames out of the stacks Jest prints under the failure.
+ */
+function dropOwnFramesFrom(errors: readonly unknown[]): void {
+  for (const entry of errors) {
+    if (Array.isArray(entry)) for (const error of entry) dropOwnFrames(error);
+    else dropOwnFrames(entry);
+  }
 }
 
 function internalError(error: unknown, event: string): void {

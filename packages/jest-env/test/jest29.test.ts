@@ -52,10 +52,17 @@ describe('Jest 29 smoke', () => {
     assert.equal(run.test('Jest 29 jsdom: cleared window interval passes').status, 'passed');
   });
 
-  test('the reporter prints the summary line', () => {
+  test('jest.retryTimes: a leaking attempt is retried; a clean retry passes', () => {
+    const retried = run.test('Jest 29: leaking attempt is retried and the clean retry passes');
+    assert.equal(retried.status, 'passed', run.output);
+    assert.equal(run.test('Jest 29: leaking on every attempt fails').status, 'failed', run.output);
+  });
+
+  test('the reporter prints the summary line, counting tests as Jest does, not attempts', () => {
+    assert.match(run.output, /^Tests: +5 failed, 5 passed, 10 total$/m);
     assert.match(
       run.output,
-      /^loose-ends: 4 of 8 tests and 1 test file \(module scope or before-all hooks\) left 5 async tasks running \(3 intervals, 1 timeout, 1 server\)\.$/m,
+      /^loose-ends: 5 of 10 tests and 1 test file \(module scope or before-all hooks\) left 6 async tasks running \(4 intervals, 1 timeout, 1 server\)\. Each test is counted by its last attempt; 2 attempts that were retried also left work running\.$/m,
     );
   });
 });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Engine, LeakContext } from '@loose-ends/core';
+import { dropOwnFrames } from '@loose-ends/core';
 import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
 
 /**
@@ -12,7 +13,9 @@ import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
  *    its context; `hookUp('afterEach')`, once every `afterEach` hook of the test has run, waits for
  *    the verdict and fails a leaking test with `Runner#fail`, as Mocha does for a hook's error
  *    (docs/internals.md); and `emit` holds back a tracked test's `pass` and `test end` until then, so a test
- *    failed for leaking is listed once, as failed. Our root each-hooks are then not needed.
+ *    failed for leaking is listed once, as failed. Our root each-hooks are then not needed. A leaking
+ *    attempt with retries left is retried instead, as Mocha retries a failed one: `runTests` is
+ *    wrapped to reach the queue of tests it is working through, where Mocha puts the next attempt.
  * 2. `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
  *    context, so module-scope work is attributed to its file.
  */
@@ -25,6 +28,8 @@ interface RunnerPrototype {
   hookUp(name: string, fn: Callback): void;
   /** Fails a test (or hook): what Mocha does with an error a hook recorded with `Hook#error`. */
   fail(test: MochaTest, error: unknown): void;
+  /** Runs a suite's tests, working through a copy of `suite.tests` (`tests.slice()`) as its queue. */
+  runTests(suite: MochaSuite, fn: Callback): void;
   /** The test running now, from its `test` event to its last `afterEach` hook. */
   test?: MochaTest;
 }
@@ -99,7 +104,11 @@ export interface RunnerHooks {
    * After every `afterEach` hook of a test: its verdict, calling `fail` to fail it. Undefined when
    * the test is not checked (detection off, or already checked). Never throws or rejects.
    */
-  checkTest(test: MochaTest, fail: (error: Error) => void): Promise<void> | undefined;
+  checkTest(
+    test: MochaTest,
+    fail: (error: Error) => void,
+    retry: ((error: Error) => void) | undefined,
+  ): Promise<void> | undefined;
   /** After the run's `end` event, once the reporter has printed its totals (also per `--watch` run). */
   afterEnd(): void;
 }
@@ -113,17 +122,22 @@ interface Held {
 const kHeld = Symbol('loose-ends.heldTestEvents');
 
 const AFTER_EACH = 'afterEach';
+/** Mocha's `EVENT_TEST_RETRY`: an attempt failed and the next one is queued. */
+const RETRY_EVENT = 'retry';
 
 /** Returns why the patch could not be installed, or undefined when it is in place. */
 export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | undefined {
   const proto = Mocha.Runner?.prototype as (RunnerPrototype & Record<symbol, unknown>) | undefined;
   if (proto === undefined) return 'Mocha.Runner was not found';
-  for (const method of ['emit', 'hookUp', 'fail'] as const) {
+  for (const method of ['emit', 'hookUp', 'fail', 'runTests'] as const) {
     if (typeof proto[method] !== 'function') return `Mocha.Runner.prototype.${method} was not found`;
   }
   if (proto[PATCHED]) return undefined;
   const original = proto.emit;
   const hookUp = proto.hookUp;
+  const runTests = proto.runTests;
+  /** The queue `runTests` works through, per suite, while it runs (see `retryLater`). */
+  const queues = new WeakMap<MochaSuite, MochaTest[]>();
 
   const release = (runner: Record<symbol, Held | undefined>): void => {
     const held = runner[kHeld];
@@ -165,6 +179,8 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
         release(this);
         break;
       case 'fail':
+        // The failure of a test or hook we wrapped: the reporter prints this stack.
+        dropOwnFrames(args[1]);
         if (held !== undefined && held.test === subject) {
           // The leak check failed the test: it never passed, so its `pass` is dropped.
           this[kHeld] = undefined;
@@ -189,6 +205,45 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
     return original.call(this, event, ...args);
   };
 
+  // Mocha decides about a retry when the test function ends, before its afterEach hooks; a leak is
+  // known only after them. Its queue is a copy made by `suite.tests.slice()` as `runTests` starts:
+  // a `slice` of our own on that one array, for that one call, hands us the copy.
+  proto.runTests = function patchedRunTests(this: RunnerPrototype, suite: MochaSuite, fn: Callback) {
+    const tests = suite?.tests;
+    if (!Array.isArray(tests) || Object.hasOwn(tests, 'slice')) return runTests.call(this, suite, fn);
+    Object.defineProperty(tests, 'slice', {
+      configurable: true,
+      writable: true,
+      value(this: MochaTest[], ...args: [number?, number?]) {
+        Reflect.deleteProperty(tests, 'slice');
+        const queue = Array.prototype.slice.apply(this, args);
+        queues.set(suite, queue);
+        return queue;
+      },
+    });
+    try {
+      return runTests.call(this, suite, fn);
+    } finally {
+      Reflect.deleteProperty(tests, 'slice');
+    }
+  };
+
+  /** Queues the test's next attempt, as Mocha does for a failed one, or returns undefined if it cannot. */
+  const retryLater = (runner: RunnerPrototype, test: MochaTest): ((error: Error) => void) | undefined => {
+    const queue = test.parent === undefined ? undefined : queues.get(test.parent);
+    if (queue === undefined || !hasRetriesLeft(test)) return undefined;
+    const retried: RetryableTest = test;
+    return (error) => {
+      (runner as unknown as Record<symbol, Held | undefined>)[kHeld] = undefined;
+      // A retried attempt has no state in Mocha: it neither passed nor failed.
+      retried.state = undefined;
+      const next = retried.clone();
+      next.currentRetry?.(retried.currentRetry() + 1);
+      queue.unshift(next);
+      original.call(runner, RETRY_EVENT, retried, error);
+    };
+  };
+
   // Wraps the callback of the walk through a test's afterEach hooks. When a hook fails, Mocha calls
   // back with the error, then runs the outer suites' hooks in a walk of their own: check after that one.
   proto.hookUp = function patchedHookUp(this: RunnerPrototype, name: string, fn: Callback) {
@@ -196,7 +251,9 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
     if (name !== AFTER_EACH || test === undefined) return hookUp.call(this, name, fn);
     return hookUp.call(this, name, (...args: unknown[]) => {
       // checkTest never throws: it reports its own errors and resolves.
-      const checking = args[0] ? undefined : hooks.checkTest(test, (error) => this.fail(test, error));
+      const checking = args[0]
+        ? undefined
+        : hooks.checkTest(test, (error) => this.fail(test, error), retryLater(this, test));
       if (checking === undefined) return fn(...args);
       const next = (): void => {
         release(this as unknown as Record<symbol, Held | undefined>);
@@ -207,6 +264,21 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
   };
   proto[PATCHED] = true;
   return undefined;
+}
+
+type RetryableTest = MochaTest & Required<Pick<MochaTest, 'clone' | 'currentRetry' | 'retries'>>;
+
+function hasRetriesLeft(test: MochaTest): test is RetryableTest {
+  try {
+    return (
+      typeof test.clone === 'function' &&
+      typeof test.currentRetry === 'function' &&
+      typeof test.retries === 'function' &&
+      test.currentRetry() < test.retries()
+    );
+  } catch {
+    return false;
+  }
 }
 
 function safely(predicate: () => boolean): boolean {

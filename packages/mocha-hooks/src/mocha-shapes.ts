@@ -12,6 +12,7 @@ export interface MochaSuite {
   root?: boolean;
   parent?: MochaSuite;
   suites: MochaSuite[];
+  tests?: MochaTest[];
   _beforeAll?: MochaHook[];
   _afterAll?: MochaHook[];
   _beforeEach?: MochaHook[];
@@ -30,7 +31,14 @@ export interface MochaRunnable {
   titlePath?(): string[];
 }
 
-export type MochaTest = MochaRunnable;
+export interface MochaTest extends MochaRunnable {
+  /** The attempt this is, from 0; with a number, sets it. */
+  currentRetry?(attempt?: number): number;
+  /** How many times the test may be retried (`this.retries(n)`, `--retries n`). */
+  retries?(): number;
+  /** The next attempt: a copy of the test with the same function, context and retry count. */
+  clone?(): MochaTest;
+}
 
 export interface MochaHook extends MochaRunnable {
   /** Records an error that the runner then reports as the current test's failure (`Runner#hook`). */

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
 import {
+  addRetriedAttempt,
   addToSummary,
   allowLeaksIn,
   bindToContext,
@@ -135,12 +136,16 @@ const runnerHooks: RunnerHooks = {
     setUpTest(test);
   },
   shouldHold: (test) => state.options.mode === 'fail' && state.tests.has(test),
-  checkTest: (test, fail) =>
+  checkTest: (test, fail, retry) =>
     state.tests.has(test)
-      ? judgeTest(test, (error) => {
-          fail(error);
-          return true;
-        })
+      ? judgeTest(
+          test,
+          (error) => {
+            fail(error);
+            return true;
+          },
+          retry,
+        )
       : undefined,
   afterEnd: () => {
     if (!isWorker()) printSummary();
@@ -258,14 +263,31 @@ async function looseEndsAfterEach(this: HookContext): Promise<void> {
   });
 }
 
-/** Checks a test once; `failTest` fails it and says whether it could. Never throws. */
-async function judgeTest(test: MochaTest, failTest: (error: Error) => boolean): Promise<void> {
+/**
+ * Checks a test once; `failTest` fails it and says whether it could; `retryTest`, when the test has
+ * retries left, queues its next attempt instead, as Mocha does for a failed attempt. Never throws.
+ */
+async function judgeTest(
+  test: MochaTest,
+  failTest: (error: Error) => boolean,
+  retryTest?: (error: Error) => void,
+): Promise<void> {
   const ctx = state.tests.get(test);
   if (ctx === undefined) return;
   state.tests.delete(test);
   try {
     const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
-    tally(result);
+    const leakFails = result.shouldFail && result.error !== undefined && test.state === 'passed';
+    if (leakFails && retryTest !== undefined) {
+      retryTest(result.error);
+      addRetriedAttempt(state.summary, result.leaks.length > 0);
+      // Mocha's reporters show nothing of a retried attempt: say what it left, as for a failed one.
+      process.stderr.write(`\n[loose-ends] A leaking attempt that Mocha retries: ${result.error.message}\n`);
+      return;
+    }
+    // A failed attempt that Mocha retries has no state: its test is counted by a later attempt.
+    if (test.state === undefined) addRetriedAttempt(state.summary, result.leaks.length > 0);
+    else tally(result);
     if (result.error === undefined) return;
     if (result.shouldFail && test.state === 'passed' && failTest(result.error)) {
       if (state.display === 'fallback') {

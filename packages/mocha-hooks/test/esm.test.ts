@@ -59,7 +59,8 @@ for (const mode of ['serial', 'parallel'] as const) {
       const lines = run.stderr.split('\n').filter((line) => line.startsWith('loose-ends:'));
       assert.deepEqual(
         lines,
-        ['loose-ends: 3 of 8 tests left 3 async tasks running (1 interval, 1 socket, 1 worker).'],
+        // 7 tests ran (one of them twice: each test counts once, by its last attempt); the skipped one is not checked.
+        ['loose-ends: 3 of 7 tests left 3 async tasks running (1 interval, 1 socket, 1 worker).'],
         describeRun(run),
       );
     });

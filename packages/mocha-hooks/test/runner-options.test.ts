@@ -45,6 +45,44 @@ describe('Mocha options and run modes', () => {
     assert.equal(run.code, 1, describeRun(run));
   });
 
+  for (const [how, args, env] of [
+    ['this.retries(2)', [], { RETRIES_IN_SUITE: '2' }],
+    ['--retries 2', ['--retries', '2'], {}],
+  ] as const) {
+    for (const mode of ['serially', 'with --parallel'] as const) {
+      it(`${how}, ${mode}: a leaking attempt is retried, and a clean retry passes`, async () => {
+        const parallel = mode === 'serially' ? [] : ['--parallel', '--jobs', '2'];
+        const run = await runMocha(
+          project,
+          [...plain('extra/retry-leak.spec.cjs'), ...args, ...parallel, '--exit'],
+          { env },
+        );
+        assert.deepEqual(
+          run.passed,
+          ['leaks an interval in attempt 1 only', 'runs after the retried test'],
+          describeRun(run),
+        );
+        assert.deepEqual(run.failed, ['leaks in every attempt'], describeRun(run));
+        assert.match(failureDetail(run, 'leaks in every attempt'), /left 1 async task running: 1 interval\./);
+        assert.equal(run.code, 1, describeRun(run));
+        // Mocha's reporters show nothing of a retried attempt; what it left is said on stderr.
+        const retried = run.stderr.match(
+          /\[loose-ends\] A leaking attempt that Mocha retries: Test "([^"]+)"/g,
+        );
+        assert.deepEqual(
+          retried?.map((line) => line.replace(/.*> /, '')),
+          ['leaks an interval in attempt 1 only"', 'leaks in every attempt"', 'leaks in every attempt"'],
+          describeRun(run),
+        );
+        assert.match(
+          run.stderr,
+          /loose-ends: 1 of 3 tests left 1 async task running \(1 interval\)\. Each test is counted by its last attempt; 3 attempts that were retried also left work running\./,
+          describeRun(run),
+        );
+      });
+    }
+  }
+
   it('a failing afterEach is reported as itself; the check waits for the outer afterEach hooks', async () => {
     const run = await runMocha(project, [...plain('extra/failing-after-each.spec.cjs'), '--exit']);
     assert.deepEqual(run.passed, ['starts an interval the outer afterEach clears'], describeRun(run));

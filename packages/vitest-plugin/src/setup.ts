@@ -8,8 +8,15 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
+import type {
+  CheckResult,
+  LeakContext,
+  LeakSummary,
+  LooseEndsOptions,
+  ResolvedOptions,
+} from '@loose-ends/core';
 import {
+  addRetriedAttempt,
   addToSummary,
   allowLeaksIn,
   displayPath,
@@ -17,13 +24,14 @@ import {
   getEngine,
   hideFramesFrom,
   LooseEndsOptionsError,
+  reportInternalError,
   resolveOptions,
   tagLateLogs,
 } from '@loose-ends/core';
 import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
-import type { VitestApi } from './vitest-api.js';
-import { loadVitestApi } from './vitest-api.js';
+import type { SuiteCollectorLike, VitestApi } from './vitest-api.js';
+import { loadGetCurrentSuite, loadVitestApi } from './vitest-api.js';
 
 interface TaskLike {
   readonly name: string;
@@ -35,6 +43,7 @@ interface TaskLike {
   readonly result?: { readonly state?: string };
 }
 
+const PACKAGE = '@loose-ends/vitest-plugin';
 const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
 /**
  * Our around hooks take no time limit of their own: the test inside keeps its `testTimeout` and
@@ -56,7 +65,7 @@ if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
     warnNoAroundEach();
   } else {
-    install(aroundEach, aroundAll);
+    install(aroundEach, aroundAll, aroundAll === undefined ? undefined : await loadGetCurrentSuite());
   }
 }
 
@@ -76,7 +85,11 @@ function readOptions(): ResolvedOptions {
   }
 }
 
-function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: VitestApi['aroundAll']): void {
+function install(
+  around: NonNullable<VitestApi['aroundEach']>,
+  aroundSuite: VitestApi['aroundAll'],
+  getCurrentSuite: (() => SuiteCollectorLike) | undefined,
+): void {
   const engine = getEngine();
   engine.applySettings(options);
   tagLateLogs(console);
@@ -91,7 +104,7 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
     await engine.run(ctx, runTest, 'test');
     // Also after a failure or a timeout: what it left is reported next to its own error, and closed.
     const result = await engine.check(ctx, checkOptions);
-    task.meta.looseEnds = tally(result);
+    task.meta.looseEnds = attemptTally(result, task.meta.looseEnds);
     verdict(result);
   }, NO_HOOK_TIMEOUT);
 
@@ -108,6 +121,19 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
     if (typeof filepath !== 'string' || engine.currentScope() !== undefined) return;
     engine.enter(fileContextOf(filepath), 'module scope');
   };
+
+  // Vitest runs `describe` bodies after the module body, when it collects the file: its default suite
+  // (current while setup files run) collects every top-level describe, which collects its own. Each
+  // file gets a fresh wrapper around the one original, under that file's context.
+  if (getCurrentSuite !== undefined) {
+    try {
+      collectUnder(getCurrentSuite(), (file, collect) =>
+        engine.run(fileContextOf(file.filepath), collect, 'describe body'),
+      );
+    } catch (error) {
+      reportInternalError(error, 'wrapping the collection of describe bodies', PACKAGE);
+    }
+  }
 
   // A plain function reading `arguments`: Vitest parses the parameter list for fixtures, and the
   // suite is the 2nd argument in some versions and the 3rd (after fixtures) in others.
@@ -126,6 +152,24 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
   }, NO_HOOK_TIMEOUT);
 }
 
+const kOriginalCollect = Symbol.for('loose-ends.vitest.originalCollect');
+
+type Collect = SuiteCollectorLike['collect'];
+
+function collectUnder(
+  suite: SuiteCollectorLike,
+  run: (file: { readonly filepath: string }, collect: () => Promise<unknown>) => Promise<unknown>,
+): void {
+  const holder = suite as SuiteCollectorLike & { [kOriginalCollect]?: Collect };
+  const original = holder[kOriginalCollect] ?? suite.collect;
+  if (typeof original !== 'function') return;
+  holder[kOriginalCollect] = original;
+  suite.collect = function (this: SuiteCollectorLike, file) {
+    if (typeof file?.filepath !== 'string') return original.call(this, file);
+    return run(file, () => original.call(this, file));
+  };
+}
+
 function isFileTask(value: unknown): value is TaskLike & { filepath: string } {
   const task = value as Partial<TaskLike> | undefined;
   return (
@@ -141,6 +185,19 @@ function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
   // Every leak in full only when the main process is to write a report file with them.
   const summary = emptySummary({ details: options.reportFile !== undefined });
   addToSummary(summary, result);
+  return summary;
+}
+
+/**
+ * A test's tally is its last attempt's, as Vitest counts the test by it (`retry`, `repeats`); an
+ * earlier attempt that leaked is kept as a count of its own.
+ */
+function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): LeakSummary {
+  const summary = emptySummary();
+  addToSummary(summary, result);
+  if (earlier === undefined) return summary;
+  if (earlier.leakyRetries !== undefined) summary.leakyRetries = earlier.leakyRetries;
+  addRetriedAttempt(summary, earlier.leakyTests > 0);
   return summary;
 }
 

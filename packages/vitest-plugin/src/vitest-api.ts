@@ -7,6 +7,35 @@ export interface VitestApi {
   readonly inject: ((key: string) => unknown) | undefined;
 }
 
+/** The part of Vitest's suite collector the setup file touches: how it collects its describe blocks. */
+export interface SuiteCollectorLike {
+  collect(file: { readonly filepath: string }): Promise<unknown>;
+}
+
+type WithTestRunner = { TestRunner?: { getCurrentSuite?: unknown } };
+
+/** Where Vitest's Node environments keep the `vitest` module they run with (for in-source tests). */
+const VITEST_INDEX = '__vitest_index__';
+
+/**
+ * Vitest's `getCurrentSuite` (`TestRunner.getCurrentSuite` in 4.1 and 5), or undefined when this
+ * Vitest has none. Read off the module the worker already holds where it can, so a suite with
+ * `globals: true` does not pay for importing `vitest` in every test file (see `loadVitestApi`).
+ */
+export async function loadGetCurrentSuite(): Promise<(() => SuiteCollectorLike) | undefined> {
+  try {
+    const held = (globalThis as Record<string, unknown>)[VITEST_INDEX] as WithTestRunner | undefined;
+    const vitest =
+      typeof held?.TestRunner?.getCurrentSuite === 'function'
+        ? held
+        : ((await import('vitest')) as WithTestRunner);
+    const getCurrentSuite = vitest.TestRunner?.getCurrentSuite;
+    return typeof getCurrentSuite === 'function' ? (getCurrentSuite as () => SuiteCollectorLike) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Vitest's per-worker state; `inject(key)` returns `providedContext[key]` from it. */
 const WORKER_STATE = '__vitest_worker__';
 

@@ -158,7 +158,8 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
   test('one summary line ends the run, with counts by kind', () => {
     assert.match(
       run.stdout,
-      /loose-ends: 10 of 28 tests and 3 test files \(module scope or before-all hooks\) left 14 async tasks running \(8 intervals, 2 timeouts, 2 sockets, 1 server, 1 child process\)\./,
+      // The retried test leaked in its first attempt only: it counts by its last, and the leak apart.
+      /loose-ends: 10 of 28 tests and 3 test files \(module scope or before-all hooks\) left 14 async tasks running \(8 intervals, 2 timeouts, 2 sockets, 1 server, 1 child process\)\. Each test is counted by its last attempt; 1 attempt that was retried also left work running\./,
       describeRun(run),
     );
   });
