@@ -181,7 +181,7 @@ function fileContext(filepath: string): LeakContext {
   return getEngine().createContext({ kind: 'file', title: displayPath(filepath), file: filepath });
 }
 
-function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
+function tally(result: CheckResult): LeakSummary {
   // Every leak in full only when the main process is to write a report file with them.
   const summary = emptySummary({ details: options.reportFile !== undefined });
   addToSummary(summary, result);
@@ -193,8 +193,7 @@ function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
  * earlier attempt that leaked is kept as a count of its own.
  */
 function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): LeakSummary {
-  const summary = emptySummary();
-  addToSummary(summary, result);
+  const summary = tally(result);
   if (earlier === undefined) return summary;
   if (earlier.leakyRetries !== undefined) summary.leakyRetries = earlier.leakyRetries;
   addRetriedAttempt(summary, earlier.leakyTests > 0);
