@@ -4,7 +4,7 @@ export type { ContextInit, ContextKind, LeakContext, Scope } from './context.js'
 export type { CheckResult, CheckStatus } from './engine.js';
 export { Engine, getEngine } from './engine.js';
 export { reportInternalError } from './internal-error.js';
-export type { ResourceKind } from './kinds.js';
+export type { KindOrTypeName, KindTypeName, ResourceKind } from './kinds.js';
 export { RESOURCE_KINDS } from './kinds.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
 export { DEFAULT_OPTIONS, LooseEndsOptionsError, MODE_ENV_VARIABLE, resolveOptions } from './options.js';
