@@ -38,10 +38,19 @@ export function toAllowance(filter?: LeakFilter, caller = 'allowLeaks(filter)'):
 const CALL_IT_IN_A_TEST =
   "Call it inside a test body or a beforeEach hook, or wrap the test function: test('…', leakAllowed(fn)).";
 
-function calledOutsideATest(where: string): Error {
+/** The same words in every runner, wherever no test is running: module scope, a `describe` body… */
+const NO_TEST_HERE = 'at module scope, in a describe body, or in code no test started';
+
+function calledOutsideATest(where = NO_TEST_HERE): Error {
   return new Error(
-    `loose-ends: allowLeaks() was called outside a running test (${where}). ${CALL_IT_IN_A_TEST}`,
+    `loose-ends: allowLeaks() was called where no test is running (${where}). ${CALL_IT_IN_A_TEST}`,
   );
+}
+
+/** The error with its stack starting at the user's call of `fn`: the runner draws its code frame there. */
+function fromCallOf(fn: (...args: never[]) => unknown, error: unknown): unknown {
+  if (error instanceof Error) Error.captureStackTrace?.(error, fn);
+  return error;
 }
 
 /**
@@ -51,21 +60,26 @@ function calledOutsideATest(where: string): Error {
  * or where no test is running (module scope, a `describe` body).
  */
 export function allowLeaks(filter?: LeakFilter): void {
+  try {
+    checkedAllowLeaks(filter);
+  } catch (error) {
+    throw fromCallOf(allowLeaks, error);
+  }
+}
+
+function checkedAllowLeaks(filter?: LeakFilter): void {
   toAllowance(filter); // a bad filter throws even where detection is not installed
   const engine = findEngine();
   if (engine === undefined) {
     throw calledOutsideATest(
-      'no loose-ends adapter is loaded in this process; in a test run, set up the one for your runner as its README says',
+      'no loose-ends adapter is loaded in this process: in a test run, set up the one for your runner as its README says',
     );
   }
   if (!engine.detecting) return;
   const scope = engine.currentScope();
   // The runner's own work, or a file run with detection off (`enterOutside`): nothing to allow.
   if (scope?.ctx === null) return;
-  if (scope === undefined) throw calledOutsideATest('no test is running here');
-  if (scope.phase === MODULE_SCOPE) {
-    throw calledOutsideATest('while the test file was loading: at module scope or in a describe body');
-  }
+  if (scope === undefined || scope.phase === MODULE_SCOPE) throw calledOutsideATest();
   allowLeaksIn(scope.ctx, filter);
 }
 
@@ -79,7 +93,11 @@ export function allowLeaksIn(ctx: LeakContext, filter?: LeakFilter): void {
  * Keeps the function's arity, so `done`-style tests stay `done`-style.
  */
 export function leakAllowed<F extends (this: any, ...args: any[]) => any>(fn: F, filter?: LeakFilter): F {
-  toAllowance(filter, 'leakAllowed(fn, filter)');
+  try {
+    toAllowance(filter, 'leakAllowed(fn, filter)');
+  } catch (error) {
+    throw fromCallOf(leakAllowed, error);
+  }
   const wrapper = function (this: unknown, ...args: unknown[]) {
     allowLeaks(filter);
     return fn.apply(this, args);

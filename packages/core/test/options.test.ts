@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_OPTIONS, LooseEndsOptionsError, resolveOptions } from '../src/index.js';
+import type { LooseEndsOptions } from '../src/index.js';
+import { DEFAULT_OPTIONS, LooseEndsOptionsError, leakAllowed, resolveOptions } from '../src/index.js';
 
 describe('options are validated up front with errors that say what to write instead', () => {
   test('defaults', () => {
@@ -93,6 +94,18 @@ describe('options are validated up front with errors that say what to write inst
       () => resolveOptions({ ignoreTypes: ['child_process'] }, 'config', {}),
       /"child_process" is not a resource kind\. Did you mean "child-process"\?/,
     );
+  });
+
+  test('a typo of a kind is a TypeScript error (checked by the typecheck) as well as a run-time one', () => {
+    const typo: LooseEndsOptions = {
+      // @ts-expect-error 'intervals' is not a kind: the names come from the kind table.
+      ignoreTypes: ['intervals'],
+    };
+    assert.throws(() => resolveOptions(typo, 'config', {}), /Did you mean "interval"\?/);
+    // @ts-expect-error the same union types allowLeaks and leakAllowed.
+    assert.throws(() => leakAllowed(() => {}, 'intervals'), /Did you mean "interval"\?/);
+    const fine: LooseEndsOptions = { ignoreTypes: ['interval', 'child-process', 'TCPWRAP', 'Timeout'] };
+    assert.equal(resolveOptions(fine, 'config', {}).ignoreTypes.size, 4);
   });
 
   test('ignoreTypes takes the type name of an AsyncResource of your own only with asyncResources on', () => {

@@ -128,7 +128,7 @@ describe('the report a developer acts on', () => {
     detectingEngine();
     assert.throws(
       () => allowLeaks(),
-      /allowLeaks\(\) was called outside a running test \(no test is running here\)\. Call it inside a test body or a beforeEach hook/,
+      /allowLeaks\(\) was called where no test is running \(at module scope, in a describe body, or in code no test started\)\. Call it inside a test body or a beforeEach hook/,
     );
     assert.throws(() => allowLeaks([]), /allowLeaks\(filter\) takes nothing \(allow all\)/);
   });
@@ -138,7 +138,7 @@ describe('the report a developer acts on', () => {
     const file = engine.createContext({ kind: 'file', title: 'a.test.js' });
     assert.throws(
       () => engine.run(file, () => allowLeaks('interval'), 'module scope'),
-      /allowLeaks\(\) was called outside a running test \(while the test file was loading: at module scope or in a describe body\)\. Call it inside a test body/,
+      /allowLeaks\(\) was called where no test is running \(at module scope, in a describe body, or in code no test started\)\. Call it inside a test body/,
     );
     assert.doesNotThrow(() => engine.run(file, () => allowLeaks('interval'), 'beforeAll hook'));
     const test = engine.createContext({ title: 'hooked' });

@@ -24,11 +24,11 @@ import type {
   EnvironmentContext,
 } from './circus.js';
 import { lastAddedTest, titlePathOf } from './circus.js';
+import { OPTIONS_KEY, optionsSource } from './options-source.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
 export const PRAGMA = 'loose-ends';
-const OPTIONS_KEY = 'looseEnds';
 /** Jest's own files: what they create while a test or file runs (circus's promises) is the runner's. */
 const JEST_FILES = /[\\/]node_modules[\\/](?:jest-circus|jest-runner|jest-runtime|@jest[\\/][^\\/]+)[\\/]/;
 
@@ -199,7 +199,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
 }
 
 function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): ResolvedOptions {
-  const where = `testEnvironmentOptions.${OPTIONS_KEY} (Jest config of ${config.projectConfig.rootDir ?? process.cwd()})`;
+  const where = optionsSource(config.projectConfig.rootDir);
   const given = config.projectConfig.testEnvironmentOptions?.[OPTIONS_KEY];
   const options = resolveOptions(given, where);
   const pragma = context.docblockPragmas?.[PRAGMA];

@@ -3,8 +3,20 @@ import {
   collectRelayedSummaries,
   formatSummary,
   openSummaryRelay,
+  resolveOptions,
 } from '@loose-ends/core';
+import { OPTIONS_KEY, optionsSource } from './options-source.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
+
+/** The part of Jest's `Test` (29 and 30) the reporter reads: the project config of the file about to run. */
+interface TestFile {
+  readonly context?: {
+    readonly config?: {
+      readonly rootDir?: string;
+      readonly testEnvironmentOptions?: Record<string, unknown>;
+    };
+  };
+}
 
 /**
  * Prints one line at the end of the run: how many tests left how much async work running, by kind.
@@ -12,6 +24,7 @@ import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
  */
 export default class LooseEndsReporter {
   #directory: string | undefined;
+  readonly #checkedConfigs = new WeakSet<object>();
 
   constructor() {
     this.#open();
@@ -20,6 +33,29 @@ export default class LooseEndsReporter {
   /** Watch mode starts further runs with the same reporter. */
   onRunStart(): void {
     if (this.#directory === undefined) this.#open();
+  }
+
+  /**
+   * Called in the main process before each file is handed to a worker. The environment validates
+   * the options in every file it runs, so a bad one would fail each file on its own; checked here
+   * first, it stops the run once, before any file runs, as Jest does for an invalid config.
+   */
+  onTestFileStart(test: TestFile): void {
+    const config = test?.context?.config;
+    if (config === undefined || this.#checkedConfigs.has(config)) return;
+    this.#checkedConfigs.add(config);
+    try {
+      resolveOptions(config.testEnvironmentOptions?.[OPTIONS_KEY], optionsSource(config.rootDir));
+    } catch (error) {
+      if ((error as Error | undefined)?.name !== 'LooseEndsOptionsError') return;
+      this.#stopRun((error as Error).message);
+    }
+  }
+
+  #stopRun(message: string): never {
+    if (this.#directory !== undefined) closeSummaryRelay(SUMMARY_DIR_VARIABLE, this.#directory);
+    process.stderr.write(`\n${message}\nNo test file was run: fix the option and run Jest again.\n`);
+    process.exit(1);
   }
 
   #open(): void {

@@ -147,6 +147,7 @@ const runnerHooks: RunnerHooks = {
 // Root beforeAll: before/after-all hooks run under their file's context, and the file check goes last.
 
 function looseEndsBeforeAll(this: HookContext): void {
+  state.rootHooksRan = true;
   if (!detecting()) return;
   startDetection();
   const root = (this.test ?? this.runnable?.())?.parent;

@@ -31,6 +31,8 @@ export interface PluginState {
   readonly rootsWithoutEachHooks: WeakSet<object>;
   /** Between global setup and teardown: only ever true in the main process, never in a `--parallel` worker. */
   runOpen: boolean;
+  /** Our root `beforeAll` ran: Mocha loaded this package as a plugin, not just a spec importing it. */
+  rootHooksRan: boolean;
 }
 
 const STATE_KEY = Symbol.for('loose-ends.mocha-hooks.state.v1');
@@ -54,6 +56,7 @@ export function getState(): PluginState {
       preparedRoots: new WeakSet(),
       rootsWithoutEachHooks: new WeakSet(),
       runOpen: false,
+      rootHooksRan: false,
     };
     holder[STATE_KEY] = state;
   }

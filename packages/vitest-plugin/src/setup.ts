@@ -50,6 +50,8 @@ hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
 const vitest = await loadVitestApi();
 const options = readOptions();
 const { aroundEach, aroundAll } = vitest;
+// Even with detection off: `allowLeaks()` then does nothing instead of saying no adapter is loaded.
+getEngine();
 
 if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
