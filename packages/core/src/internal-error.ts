@@ -10,7 +10,7 @@ export function reportInternalError(error: unknown, where: string, source = '@lo
   reported = true;
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(
-    `\n[loose-ends] Internal error in ${where} (${source}). Leak detection may be incomplete for the rest of this run; ` +
+    `\nloose-ends: Internal error in ${where} (${source}). Leak detection may be incomplete for the rest of this run; ` +
       `your tests are unaffected.\nPlease file a bug against ${source} with the text below and your Node (${process.version}) and test-runner versions.\n${detail}\n\n`,
   );
 }

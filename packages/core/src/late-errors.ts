@@ -31,7 +31,7 @@ export function nameOriginOfLateErrors(currentScope: () => Scope | undefined): v
         what = `${record.description} (${KINDS[kindOf(entry)].label[0]})`;
         if (record.where !== undefined) where = `, created at ${record.where}`;
       }
-      const note = `[loose-ends] Thrown by ${what} that ${ctx.kind === 'file' ? 'the file' : 'test'} "${ctx.title}" left running${where}; it is not from the test running now.`;
+      const note = `loose-ends: Thrown by ${what} that ${ctx.kind === 'file' ? 'the file' : 'test'} "${ctx.title}" left running${where}; it is not from the test running now.`;
       // Read first: V8 formats `stack` on first read, from the message as it is then.
       const stack = error.stack;
       const header = `${error.name}: ${error.message}`;

@@ -100,7 +100,7 @@ describe('Mocha options and run modes', () => {
     assert.equal(run.totals.passing, 2, describeRun(run));
     assert.match(
       run.stderr,
-      /\[loose-ends\] warning: Test "one leak > leaky: forgets clearInterval" left 1 async task/,
+      /loose-ends: warning: Test "one leak > leaky: forgets clearInterval" left 1 async task/,
     );
     assert.match(run.stderr, /Created at extra\/leaky\.spec\.cjs:3:5/);
   });

@@ -119,7 +119,9 @@ function install(around: NonNullable<VitestApi['aroundEach']>, aroundSuite: Vite
       return;
     }
     const ctx = fileContextOf(file.filepath);
-    await engine.run(ctx, runSuite, 'beforeAll/afterAll hooks');
+    // One call runs the file's beforeAll hooks, its tests (each in its own context) and its afterAll
+    // hooks: what the file's context records here came from one of those hooks, not saying which.
+    await engine.run(ctx, runSuite, 'beforeAll or afterAll hook');
     const result = await engine.check(ctx, checkOptions);
     if (result.leaks.length > 0) file.meta.looseEnds = tally(result);
     verdict(result);
@@ -145,7 +147,7 @@ function tally(result: CheckResult): LooseEndsTaskMeta['looseEnds'] {
 
 function verdict(result: CheckResult): void {
   if (result.shouldFail && result.error !== undefined) throw result.error;
-  if (result.error !== undefined) process.stderr.write(`[loose-ends] ${result.error.message}\n`);
+  if (result.error !== undefined) process.stderr.write(`loose-ends: ${result.error.message}\n`);
 }
 
 function titlePath(task: TaskLike): string[] {
