@@ -283,8 +283,7 @@ async function judgeTest(test: MochaTest, failTest: (error: Error) => boolean): 
 function noteFor(test: MochaTest, result: CheckResult): string {
   const message = result.error?.message ?? '';
   if (!result.shouldFail) return `loose-ends: warning: ${message}`;
-  if (test.state === 'failed')
-    return `loose-ends: This test also failed on its own; in addition: ${message}`;
+  if (test.state === 'failed') return `loose-ends: This test also failed on its own; in addition: ${message}`;
   if (test.state === 'pending')
     return `loose-ends: This test was skipped while running; before that: ${message}`;
   if (test.state === undefined) return `loose-ends: A failed attempt that Mocha retries: ${message}`;
