@@ -16,6 +16,7 @@ export type { RuntimeSupport } from './runtime.js';
 export { detectRuntime, warnUnsupported } from './runtime.js';
 export type { SourceLocation } from './stack.js';
 export { hideFramesFrom } from './stack.js';
+export { didYouMean } from './suggest.js';
 export type { LeakSummary } from './summary.js';
 export { addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
 export {

@@ -4,6 +4,7 @@ import type { Engine, LeakContext, LeakSummary, ResolvedOptions } from '@loose-e
 import {
   addToSummary,
   bindToContext,
+  didYouMean,
   displayPath,
   emptySummary,
   getEngine,
@@ -207,7 +208,7 @@ function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): Res
   const mode = Array.isArray(pragma) ? pragma[pragma.length - 1] : pragma;
   if (mode !== 'off' && mode !== 'warn' && mode !== 'fail') {
     throw new LooseEndsOptionsError(
-      `loose-ends: the @${PRAGMA} docblock pragma in ${context.testPath} must be one of "off", "warn", "fail"; got ${JSON.stringify(mode)}.`,
+      `loose-ends: the @${PRAGMA} docblock pragma in ${context.testPath} must be one of "off", "warn", "fail"; got ${JSON.stringify(mode)}.${didYouMean(mode, ['off', 'warn', 'fail'])}`,
     );
   }
   // The pragma is the file's own choice; the environment variable still wins, as everywhere.

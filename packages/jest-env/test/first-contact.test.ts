@@ -52,6 +52,17 @@ describe('first contact: what the quick start installs is all a Jest user import
   });
 });
 
+describe('first contact: a docblock pragma with a typo', () => {
+  test('fails that file, naming the pragma, the accepted values and the one meant', () => {
+    const run = runJest(path.join(fixturesDirectory, 'jest30/first-contact'), ['bad-pragma.case.js']);
+    assert.equal(run.status, 1, run.output);
+    assert.match(
+      run.file('bad-pragma.case.js').message,
+      /loose-ends: the @loose-ends docblock pragma in .*bad-pragma\.case\.js must be one of "off", "warn", "fail"; got "wran"\. Did you mean "warn"\?/,
+    );
+  });
+});
+
 describe('first contact: an invalid option', () => {
   const config = (reporters: string[]) =>
     JSON.stringify({
