@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { allowLeaks } from '@loose-ends/core';
+import { allowLeaks } from '@loose-ends/jest-env';
 import { RefreshingCache } from '../src/cache';
 import { fetchWithRetry } from '../src/client';
 import { type RunningServer, startServer } from '../src/server';

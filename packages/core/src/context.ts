@@ -41,6 +41,9 @@ export interface Scope {
   readonly phase: string;
 }
 
+/** The phase of a file's module scope, `describe` bodies included: no test is running there. */
+export const MODULE_SCOPE = 'module scope';
+
 export const RUNNER_SCOPE: Scope = Object.freeze({ ctx: null, phase: 'runner' });
 
 export interface ContextInit {

@@ -4,7 +4,7 @@ export type { ContextInit, ContextKind, LeakContext, Scope } from './context.js'
 export type { CheckResult, CheckStatus } from './engine.js';
 export { Engine, getEngine } from './engine.js';
 export { reportInternalError } from './internal-error.js';
-export type { ResourceKind } from './kinds.js';
+export type { KindOrTypeName, KindTypeName, ResourceKind } from './kinds.js';
 export { RESOURCE_KINDS } from './kinds.js';
 export { lateLogNote, tagLateLogs } from './late-work.js';
 export type { LooseEndsOptions, Mode, ResolvedOptions } from './options.js';
@@ -27,6 +27,7 @@ export type { RuntimeSupport } from './runtime.js';
 export { detectRuntime, warnUnsupported } from './runtime.js';
 export type { SourceLocation } from './stack.js';
 export { hideFramesFrom } from './stack.js';
+export { didYouMean } from './suggest.js';
 export type { LeakSummary } from './summary.js';
 export { addRetriedAttempt, addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
 export {

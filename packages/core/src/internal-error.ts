@@ -13,7 +13,7 @@ export function reportInternalError(error: unknown, where: string, source = '@lo
   process.once('exit', sayHowManyMore);
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(
-    `\n[loose-ends] Internal error in ${where} (${source}). Leak detection may be incomplete for the rest of this run; ` +
+    `\nloose-ends: Internal error in ${where} (${source}). Leak detection may be incomplete for the rest of this run; ` +
       `your tests are unaffected.\nPlease file a bug against ${source} with the text below and your Node (${process.version}) and test-runner versions.\n${detail}\n\n`,
   );
 }
@@ -21,7 +21,7 @@ export function reportInternalError(error: unknown, where: string, source = '@lo
 function sayHowManyMore(): void {
   if (reported > 1) {
     process.stderr.write(
-      `[loose-ends] ${reported - 1} more internal error(s) in this process after the first one above.\n`,
+      `loose-ends: ${reported - 1} more internal error(s) in this process after the first one above.\n`,
     );
   }
 }

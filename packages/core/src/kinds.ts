@@ -9,26 +9,6 @@ import { basename } from 'node:path';
 import { address, type NodeResource, ownerOf } from './node-handles.js';
 import { realClock, withinLimit } from './real-clock.js';
 
-export type ResourceKind =
-  | 'timeout'
-  | 'interval'
-  | 'immediate'
-  | 'server'
-  | 'socket'
-  | 'pipe'
-  | 'child-process'
-  | 'fs-watcher'
-  | 'stat-watcher'
-  | 'worker'
-  | 'message-port'
-  | 'signal'
-  | 'udp'
-  | 'tty'
-  | 'histogram'
-  | 'request'
-  | 'custom'
-  | 'promise';
-
 /**
  * Who reports a kind: always (it keeps the event loop alive or calls back into the test later),
  * or only when the user asks for it with the option of that name (JS objects that hold no handle).
@@ -85,7 +65,7 @@ function handleRunning(handle: NodeResource): boolean {
  */
 const requestInFlight = (request: NodeResource): boolean => request.getAsyncId?.() !== -1;
 
-export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
+const KIND_TABLE = {
   timeout: {
     types: ['Timeout'],
     label: ['timeout', 'timeouts'],
@@ -275,7 +255,22 @@ export const KINDS: Readonly<Record<ResourceKind, KindRow>> = {
     describe: () => 'pending promise',
     endsByGc: true,
   },
-};
+} as const satisfies Record<string, KindRow>;
+
+/** A kind's name: `'timeout' | 'interval' | 'server' | …`, one per row of the table. */
+export type ResourceKind = keyof typeof KIND_TABLE;
+
+/** An async_hooks type some kind covers: `'Timeout' | 'TCPWRAP' | …`. */
+export type KindTypeName = (typeof KIND_TABLE)[ResourceKind]['types'][number];
+
+/**
+ * What `ignoreTypes` and `allowLeaks` take: a kind, an async_hooks type of the table, or another
+ * all-caps async_hooks type name (an `AsyncResource` type of your own in mixed case needs a cast).
+ * A plain `string` would let a typo such as `'intervals'` through.
+ */
+export type KindOrTypeName = ResourceKind | KindTypeName | Uppercase<string>;
+
+export const KINDS: Readonly<Record<ResourceKind, KindRow>> = KIND_TABLE;
 
 export const RESOURCE_KINDS: readonly ResourceKind[] = Object.keys(KINDS) as ResourceKind[];
 

@@ -107,7 +107,7 @@ export function tagLateLogs(target: object): void {
 function originNote(verb: string, ctx: LeakContext, origin: Entry | undefined, tail: string): string {
   // Only the resource's own test's work is named: an error can surface inside another resource.
   const { what, where } = describeWork(origin?.ctx === ctx ? origin : undefined);
-  return `[loose-ends] ${verb} ${what} that ${owner(ctx)} left running${where}; ${tail}.`;
+  return `loose-ends: ${verb} ${what} that ${owner(ctx)} left running${where}; ${tail}.`;
 }
 
 /** `setInterval every 50 ms (interval)` and `, created at src/poll.ts:4`, or `async work` when unknown. */

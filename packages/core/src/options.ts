@@ -1,6 +1,8 @@
 import type { ContainPolicy } from './contain.js';
 import { CONTAIN_POLICIES } from './contain.js';
-import { RESOURCE_KINDS } from './kinds.js';
+import type { KindOrTypeName } from './kinds.js';
+import { didYouMean } from './suggest.js';
+import { ACCEPTED_TYPE_NAMES, rejectTypeName } from './type-names.js';
 
 export type Mode = 'fail' | 'warn' | 'off';
 
@@ -8,8 +10,11 @@ export type Mode = 'fail' | 'warn' | 'off';
 export interface LooseEndsOptions {
   /** `fail` (default) fails the leaking test; `warn` prints the report only; `off` skips detection. */
   mode?: Mode;
-  /** Resource kinds (`interval`, `server`…) or raw async_hooks types (`TCPWRAP`) never reported. */
-  ignoreTypes?: readonly string[];
+  /**
+   * Resource kinds (`interval`, `server`…) or raw async_hooks types (`TCPWRAP`) never reported;
+   * with `asyncResources`, also the type name of an `AsyncResource` of your own.
+   */
+  ignoreTypes?: readonly KindOrTypeName[];
   /** Leaks whose creation stack contains this text or matches this pattern are not reported. */
   ignoreStacks?: readonly (string | RegExp)[];
   /** Also report unref'd timers and handles (they do not keep the process alive). */
@@ -82,7 +87,7 @@ export class LooseEndsOptionsError extends Error {
 
 const ACCEPTED: Record<keyof LooseEndsOptions, string> = {
   mode: 'one of "fail", "warn", "off"',
-  ignoreTypes: `an array of resource kinds (${RESOURCE_KINDS.join(', ')}) or async_hooks type names such as "TCPWRAP"`,
+  ignoreTypes: `an array of ${ACCEPTED_TYPE_NAMES}`,
   ignoreStacks: 'an array of strings or regular expressions matched against the creation stack',
   reportUnref: 'true or false',
   promises: 'true or false',
@@ -95,10 +100,17 @@ const ACCEPTED: Record<keyof LooseEndsOptions, string> = {
   reportFile: 'a file path such as "reports/loose-ends.json", relative to the root directory',
 };
 
+/** The values of the options that take one of a few words, for "did you mean". */
+const CHOICES: Partial<Record<keyof LooseEndsOptions, readonly string[]>> = {
+  mode: MODES,
+  contain: CONTAIN_POLICIES,
+};
+
 function fail(key: string, value: unknown, source: string): never {
   const accepted = ACCEPTED[key as keyof LooseEndsOptions];
+  const suggestion = didYouMean(value, CHOICES[key as keyof LooseEndsOptions] ?? []);
   throw new LooseEndsOptionsError(
-    `loose-ends: option "${key}" in ${source} must be ${accepted}; got ${show(value)}.`,
+    `loose-ends: option "${key}" in ${source} must be ${accepted}; got ${show(value)}.${suggestion}`,
   );
 }
 
@@ -136,7 +148,7 @@ export function resolveOptions(
   for (const key of Object.keys(given)) {
     if (!(key in ACCEPTED)) {
       throw new LooseEndsOptionsError(
-        `loose-ends: unknown option "${key}" in ${source}. Accepted options: ${Object.keys(ACCEPTED).join(', ')}.`,
+        `loose-ends: unknown option "${key}" in ${source}.${didYouMean(key, Object.keys(ACCEPTED))} Accepted options: ${Object.keys(ACCEPTED).join(', ')}.`,
       );
     }
   }
@@ -192,11 +204,21 @@ export function resolveOptions(
         break;
     }
   }
+  for (const name of resolved.ignoreTypes) {
+    const problem = rejectTypeName(name, resolved.asyncResources);
+    if (problem === undefined) continue;
+    const own = resolved.asyncResources
+      ? ''
+      : ' (the type name of an AsyncResource of your own is accepted with asyncResources: true)';
+    throw new LooseEndsOptionsError(
+      `loose-ends: option "ignoreTypes" in ${source}: ${problem} It takes ${ACCEPTED_TYPE_NAMES}${own}.`,
+    );
+  }
   const fromEnv = env[MODE_ENV_VARIABLE];
   if (fromEnv !== undefined && fromEnv !== '') {
     if (!MODES.includes(fromEnv as Mode)) {
       throw new LooseEndsOptionsError(
-        `loose-ends: environment variable ${MODE_ENV_VARIABLE} must be one of "fail", "warn", "off"; got ${show(fromEnv)}.`,
+        `loose-ends: environment variable ${MODE_ENV_VARIABLE} must be one of "fail", "warn", "off"; got ${show(fromEnv)}.${didYouMean(fromEnv, MODES)}`,
       );
     }
     resolved.mode = fromEnv as Mode;

@@ -89,7 +89,7 @@ export function writeReportFile(reportFile: string, summary: LeakSummary, run: R
     removeQuietly(temporary);
     const reason = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `[loose-ends] Could not write the report file ${target}: ${reason}. ` +
+      `loose-ends: Could not write the report file ${target}: ${reason}. ` +
         'Set option reportFile (or LOOSE_ENDS_REPORT_FILE) to a path in a writable directory.\n',
     );
     return undefined;

@@ -31,7 +31,7 @@ let warned = false;
 export function warnUnsupported(reason: string): void {
   if (warned) return;
   warned = true;
-  const message = `[loose-ends] Leak detection is OFF: ${reason}. Tests will run, but leftover async work is not checked. Run the suite on Node.js 20 or later to check it.\n`;
+  const message = `loose-ends: Leak detection is OFF: ${reason}. Tests will run, but leftover async work is not checked. Run the suite on Node.js 20 or later to check it.\n`;
   if (typeof process !== 'undefined' && process.stderr?.write) process.stderr.write(message);
   else console.warn(message);
 }

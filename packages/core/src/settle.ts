@@ -133,7 +133,7 @@ function getGc(): (() => void) | null {
       } catch (error) {
         gcFunction = null;
         process.stderr.write(
-          `[loose-ends] Could not force a garbage collection (${String(error)}): a dropped promise, port or AsyncResource may be reported as left running. Run Node with --expose-gc, or set the option gc: false.\n`,
+          `loose-ends: Could not force a garbage collection (${String(error)}): a dropped promise, port or AsyncResource may be reported as left running. Run Node with --expose-gc, or set the option gc: false.\n`,
         );
       }
     }

@@ -134,7 +134,7 @@ test('an error thrown by work a test left running names that test and where the 
   assert.equal(message.split('\n')[0], 'late boom');
   assert.match(
     message.split('\n')[1]!,
-    /^\[loose-ends\] Thrown by setTimeout for 30 ms \(timeout\) that test "A" left running, created at .*late-error\.ts:(\d+):3; it is not from the test running now\.$/,
+    /^loose-ends: Thrown by setTimeout for 30 ms \(timeout\) that test "A" left running, created at .*late-error\.ts:(\d+):3; it is not from the test running now\.$/,
   );
   assert.equal(Number(/late-error\.ts:(\d+):/.exec(message)![1]), line);
 });
@@ -159,7 +159,7 @@ test('an unhandled rejection by work a test left running names that test', async
   assert.match(
     note!,
     new RegExp(
-      `^\\[loose-ends\\] Rejected by (?:${origin}|async work that test "A" left running); it is not from the test running now\\.$`,
+      `^loose-ends: Rejected by (?:${origin}|async work that test "A" left running); it is not from the test running now\\.$`,
     ),
   );
 });

@@ -61,7 +61,21 @@ describe('one hook per thread, however core is loaded', () => {
     // A later caller with the mode on starts detection, and the usual rules apply again.
     assert.equal(message.detecting, true);
     assert.deepEqual(message.found, { status: 'leaked', kinds: ['interval'], test: 'in worker' });
-    assert.match(String(message.allowLeaksOutside), /allowLeaks\(\) was called outside a test/);
+    assert.match(String(message.allowLeaksOutside), /allowLeaks\(\) was called where no test is running/);
+  });
+
+  test('allowLeaks() where no adapter ever created an engine says so and where to call it', async () => {
+    const message = await messageFromWorker(`
+      const { parentPort } = require('node:worker_threads');
+      const { allowLeaks } = require(${JSON.stringify(distCjs)});
+      try { allowLeaks('interval'); parentPort.postMessage({ error: 'none' }); }
+      catch (error) { parentPort.postMessage({ error: error.message }); }
+    `);
+    assert.equal(
+      message.error,
+      'loose-ends: allowLeaks() was called where no test is running (no loose-ends adapter is loaded in this process: ' +
+        "in a test run, set up the one for your runner as its README says). Call it inside a test body or a beforeEach hook, or wrap the test function: test('…', leakAllowed(fn)).",
+    );
   });
 });
 

@@ -108,7 +108,7 @@ describe('issue 22: the report file', () => {
     assert.equal(said.length, 1);
     assert.match(
       said[0]!,
-      /^\[loose-ends\] Could not write the report file .*a-file.report\.json: .*option reportFile/,
+      /^loose-ends: Could not write the report file .*a-file.report\.json: .*option reportFile/,
     );
   });
 });

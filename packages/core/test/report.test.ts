@@ -130,9 +130,44 @@ describe('the report a developer acts on', () => {
     detectingEngine();
     assert.throws(
       () => allowLeaks(),
-      /allowLeaks\(\) was called outside a test\. Call it inside the test body/,
+      /allowLeaks\(\) was called where no test is running \(at module scope, in a describe body, or in code no test started\)\. Call it inside a test body or a beforeEach hook/,
     );
     assert.throws(() => allowLeaks([]), /allowLeaks\(filter\) takes nothing \(allow all\)/);
+  });
+
+  test('allowLeaks at module scope or in a describe body is an error; in a hook it is allowed', () => {
+    const engine = detectingEngine();
+    const file = engine.createContext({ kind: 'file', title: 'a.test.js' });
+    assert.throws(
+      () => engine.run(file, () => allowLeaks('interval'), 'module scope'),
+      /allowLeaks\(\) was called where no test is running \(at module scope, in a describe body, or in code no test started\)\. Call it inside a test body/,
+    );
+    assert.doesNotThrow(() => engine.run(file, () => allowLeaks('interval'), 'beforeAll hook'));
+    const test = engine.createContext({ title: 'hooked' });
+    assert.doesNotThrow(() => engine.run(test, () => allowLeaks('server'), 'beforeEach hook'));
+  });
+
+  test('an unknown kind given to allowLeaks or leakAllowed is an error with a suggestion', () => {
+    const engine = detectingEngine();
+    const ctx = engine.createContext({ title: 'typo' });
+    assert.throws(
+      () => engine.run(ctx, () => allowLeaks('intervals' as 'interval')),
+      (error: Error) =>
+        error instanceof TypeError &&
+        error.message.startsWith(
+          'loose-ends: "intervals" is not a resource kind. Did you mean "interval"? ',
+        ) &&
+        error.message.includes(
+          'allowLeaks(filter) takes nothing (allow all), one of the resource kinds (timeout, interval,',
+        ),
+    );
+    assert.throws(
+      () => leakAllowed(noop, ['server', 'sockets' as 'socket']),
+      /"sockets" is not a resource kind\. Did you mean "socket"\? leakAllowed\(fn, filter\) takes/,
+    );
+    assert.throws(() => allowLeaks('tcpwrap' as 'TCPWRAP'), /Did you mean "TCPWRAP"\?/);
+    // async_hooks types and names far from every kind (an AsyncResource of the user's own) are accepted.
+    assert.doesNotThrow(() => engine.run(ctx, () => allowLeaks(['TCPWRAP', 'Timeout', 'MY_POOL_QUERY'])));
   });
 
   test('config-level ignores by kind, by raw type and by creation-stack pattern', async () => {

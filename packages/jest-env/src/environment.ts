@@ -5,6 +5,7 @@ import {
   addRetriedAttempt,
   addToSummary,
   bindToContext,
+  didYouMean,
   displayPath,
   dropOwnFrames,
   emptySummary,
@@ -29,11 +30,11 @@ import type {
 } from './circus.js';
 import { lastAddedTest, titlePathOf } from './circus.js';
 import { tagLateLogsOf } from './late-logs.js';
+import { OPTIONS_KEY, optionsSource } from './options-source.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
 export const PRAGMA = 'loose-ends';
-const OPTIONS_KEY = 'looseEnds';
 /** Jest's own files: what they create while a test or file runs (circus's promises) is the runner's. */
 const JEST_FILES = /[\\/]node_modules[\\/](?:jest-circus|jest-runner|jest-runtime|@jest[\\/][^\\/]+)[\\/]/;
 
@@ -228,7 +229,7 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
 }
 
 function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): ResolvedOptions {
-  const where = `testEnvironmentOptions.${OPTIONS_KEY} (Jest config of ${config.projectConfig.rootDir ?? process.cwd()})`;
+  const where = optionsSource(config.projectConfig.rootDir);
   const given = config.projectConfig.testEnvironmentOptions?.[OPTIONS_KEY];
   const options = resolveOptions(given, where);
   const pragma = context.docblockPragmas?.[PRAGMA];
@@ -236,7 +237,7 @@ function optionsFor(config: EnvironmentConfig, context: EnvironmentContext): Res
   const mode = Array.isArray(pragma) ? pragma[pragma.length - 1] : pragma;
   if (mode !== 'off' && mode !== 'warn' && mode !== 'fail') {
     throw new LooseEndsOptionsError(
-      `loose-ends: the @${PRAGMA} docblock pragma in ${context.testPath} must be one of "off", "warn", "fail"; got ${JSON.stringify(mode)}.`,
+      `loose-ends: the @${PRAGMA} docblock pragma in ${context.testPath} must be one of "off", "warn", "fail"; got ${JSON.stringify(mode)}.${didYouMean(mode, ['off', 'warn', 'fail'])}`,
     );
   }
   // The pragma is the file's own choice; the environment variable still wins, as everywhere.
@@ -254,7 +255,7 @@ function warnIfNoReporter(): void {
   if (warnedNoReporter || process.env[SUMMARY_DIR_VARIABLE] !== undefined) return;
   warnedNoReporter = true;
   process.stderr.write(
-    `[loose-ends] No report file will be written: option reportFile (or ${REPORT_FILE_ENV_VARIABLE}) needs the reporter. ` +
+    `loose-ends: No report file will be written: option reportFile (or ${REPORT_FILE_ENV_VARIABLE}) needs the reporter. ` +
       "Add it to your Jest config: reporters: ['default', '@loose-ends/jest-env/reporter'].\n",
   );
 }

@@ -9,6 +9,7 @@ import {
   resolveOptions,
   writeReportFile,
 } from '@loose-ends/core';
+import { OPTIONS_KEY, optionsSource } from './options-source.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
 /** The parts of Jest's global and project configs the reporter reads (Jest 29 and 30 alike). */
@@ -23,6 +24,11 @@ interface TestContextLike {
   };
 }
 
+/** The part of Jest's `Test` (29 and 30) the reporter reads: the project of the file about to run. */
+interface TestFile {
+  readonly context?: TestContextLike;
+}
+
 /**
  * Prints one line at the end of the run: how many tests left how much async work running, by kind;
  * and writes the report file when one is asked for (option `reportFile`, `LOOSE_ENDS_REPORT_FILE`).
@@ -31,6 +37,7 @@ interface TestContextLike {
 export default class LooseEndsReporter {
   #directory: string | undefined;
   readonly #rootDir: string;
+  readonly #checkedConfigs = new WeakSet<object>();
 
   constructor(globalConfig?: GlobalConfigLike) {
     this.#rootDir = globalConfig?.rootDir ?? process.cwd();
@@ -40,6 +47,29 @@ export default class LooseEndsReporter {
   /** Watch mode starts further runs with the same reporter. */
   onRunStart(): void {
     if (this.#directory === undefined) this.#open();
+  }
+
+  /**
+   * Called in the main process before each file is handed to a worker. The environment validates
+   * the options in every file it runs, so a bad one would fail each file on its own; checked here
+   * first, it stops the run once, before any file runs, as Jest does for an invalid config.
+   */
+  onTestFileStart(test: TestFile): void {
+    const config = test?.context?.config;
+    if (config === undefined || this.#checkedConfigs.has(config)) return;
+    this.#checkedConfigs.add(config);
+    try {
+      resolveOptions(config.testEnvironmentOptions?.[OPTIONS_KEY], optionsSource(config.rootDir));
+    } catch (error) {
+      if ((error as Error | undefined)?.name !== 'LooseEndsOptionsError') return;
+      this.#stopRun((error as Error).message);
+    }
+  }
+
+  #stopRun(message: string): never {
+    if (this.#directory !== undefined) closeSummaryRelay(SUMMARY_DIR_VARIABLE, this.#directory);
+    process.stderr.write(`\n${message}\nNo test file was run: fix the option and run Jest again.\n`);
+    process.exit(1);
   }
 
   #open(): void {
@@ -82,7 +112,7 @@ export default class LooseEndsReporter {
  */
 function reportFileOf(testContexts: ReadonlySet<TestContextLike> | undefined): string | undefined {
   const configs = [...(testContexts ?? [])].map(
-    (context) => context.config?.testEnvironmentOptions?.looseEnds,
+    (context) => context.config?.testEnvironmentOptions?.[OPTIONS_KEY],
   );
   for (const given of configs.length === 0 ? [undefined] : configs) {
     try {

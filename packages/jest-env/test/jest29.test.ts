@@ -66,3 +66,23 @@ describe('Jest 29 smoke', () => {
     );
   });
 });
+
+describe('Jest 29: an invalid option', () => {
+  test('with the reporter, stops the run once before any file runs, suggesting the value meant', () => {
+    const config = JSON.stringify({
+      testEnvironment: '@loose-ends/jest-env',
+      reporters: ['default', '@loose-ends/jest-env/reporter'],
+      testEnvironmentOptions: { looseEnds: { mode: 'wran' } },
+    });
+    const run = runJest('jest29', ['--config', config, 'tests/smoke.test.js']);
+    assert.equal(run.status, 1, run.output);
+    assert.equal(
+      run.output.split('option "mode" in testEnvironmentOptions.looseEnds (Jest config of ').length - 1,
+      1,
+      run.output,
+    );
+    assert.match(run.output, /must be one of "fail", "warn", "off"; got "wran"\. Did you mean "warn"\?/);
+    assert.match(run.output, /No test file was run: fix the option and run Jest again\./);
+    assert.doesNotMatch(run.output, /Test suite failed to run|tests checked/);
+  });
+});

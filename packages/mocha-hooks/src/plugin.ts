@@ -120,7 +120,7 @@ function installMochaPatches(): void {
   if (fileProblem !== undefined && detecting()) {
     sayOnce(
       'file-scope',
-      `[loose-ends] Work started at module scope of spec files is not checked: ${fileProblem}. ` +
+      `loose-ends: Work started at module scope of spec files is not checked: ${fileProblem}. ` +
         'Tests, their hooks and before/after hooks are checked as usual.',
     );
   }
@@ -156,6 +156,7 @@ const runnerHooks: RunnerHooks = {
 // Root beforeAll: before/after-all hooks run under their file's context, and the file check goes last.
 
 function looseEndsBeforeAll(this: HookContext): void {
+  state.rootHooksRan = true;
   if (!detecting()) return;
   startDetection();
   const root = (this.test ?? this.runnable?.())?.parent;
@@ -178,8 +179,8 @@ const FILE_CHECK_TITLE = 'loose-ends: module scope and before/after hooks';
 
 function wrapAllHooks(suite: MochaSuite): void {
   for (const [list, phase] of [
-    ['_beforeAll', 'before all hook'],
-    ['_afterAll', 'after all hook'],
+    ['_beforeAll', 'beforeAll hook'],
+    ['_afterAll', 'afterAll hook'],
   ] as const) {
     for (const hook of suite[list] ?? []) {
       const file = hook.file ?? suite.file;
@@ -282,7 +283,7 @@ async function judgeTest(
       retryTest(result.error);
       addRetriedAttempt(state.summary, result.leaks.length > 0);
       // Mocha's reporters show nothing of a retried attempt: say what it left, as for a failed one.
-      process.stderr.write(`\n[loose-ends] A leaking attempt that Mocha retries: ${result.error.message}\n`);
+      process.stderr.write(`\nloose-ends: A leaking attempt that Mocha retries: ${result.error.message}\n`);
       return;
     }
     // A failed attempt that Mocha retries has no state: its test is counted by a later attempt.
@@ -293,7 +294,7 @@ async function judgeTest(
       if (state.display === 'fallback') {
         sayOnce(
           'display',
-          `[loose-ends] Could not intercept Mocha's reporter events (${state.fallbackReason ?? 'the runner that emits them is another copy of Mocha'}). ` +
+          `loose-ends: Could not intercept Mocha's reporter events (${state.fallbackReason ?? 'the runner that emits them is another copy of Mocha'}). ` +
             'A leaking test is failed and counted correctly, but your reporter may also list it as passing.',
         );
       }
@@ -307,13 +308,12 @@ async function judgeTest(
 
 function noteFor(test: MochaTest, result: CheckResult): string {
   const message = result.error?.message ?? '';
-  if (!result.shouldFail) return `[loose-ends] warning: ${message}`;
-  if (test.state === 'failed')
-    return `[loose-ends] This test also failed on its own; in addition: ${message}`;
+  if (!result.shouldFail) return `loose-ends: warning: ${message}`;
+  if (test.state === 'failed') return `loose-ends: This test also failed on its own; in addition: ${message}`;
   if (test.state === 'pending')
-    return `[loose-ends] This test was skipped while running; before that: ${message}`;
-  if (test.state === undefined) return `[loose-ends] A failed attempt that Mocha retries: ${message}`;
-  return `[loose-ends] Mocha's hook API is not what this version expects, so the test is not failed: ${message}`;
+    return `loose-ends: This test was skipped while running; before that: ${message}`;
+  if (test.state === undefined) return `loose-ends: A failed attempt that Mocha retries: ${message}`;
+  return `loose-ends: Mocha's hook API is not what this version expects, so the test is not failed: ${message}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ async function checkFileScopes(): Promise<void> {
         failures.push(result.error.message);
         firstError ??= result.error;
       } else {
-        process.stderr.write(`\n[loose-ends] warning: ${result.error.message}\n`);
+        process.stderr.write(`\nloose-ends: warning: ${result.error.message}\n`);
       }
     }
     state.files = new Map();

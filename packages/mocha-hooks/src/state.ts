@@ -33,6 +33,8 @@ export interface PluginState {
   runOpen: boolean;
   /** Of the copy of Mocha running the tests, for the report file. */
   runnerVersion: string | undefined;
+  /** Our root `beforeAll` ran: Mocha loaded this package as a plugin, not just a spec importing it. */
+  rootHooksRan: boolean;
 }
 
 const STATE_KEY = Symbol.for('loose-ends.mocha-hooks.state.v1');
@@ -57,6 +59,7 @@ export function getState(): PluginState {
       rootsWithoutEachHooks: new WeakSet(),
       runOpen: false,
       runnerVersion: undefined,
+      rootHooksRan: false,
     };
     holder[STATE_KEY] = state;
   }

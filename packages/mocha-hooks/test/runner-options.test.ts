@@ -66,9 +66,7 @@ describe('Mocha options and run modes', () => {
         assert.match(failureDetail(run, 'leaks in every attempt'), /left 1 async task running: 1 interval\./);
         assert.equal(run.code, 1, describeRun(run));
         // Mocha's reporters show nothing of a retried attempt; what it left is said on stderr.
-        const retried = run.stderr.match(
-          /\[loose-ends\] A leaking attempt that Mocha retries: Test "([^"]+)"/g,
-        );
+        const retried = run.stderr.match(/loose-ends: A leaking attempt that Mocha retries: Test "([^"]+)"/g);
         assert.deepEqual(
           retried?.map((line) => line.replace(/.*> /, '')),
           ['leaks an interval in attempt 1 only"', 'leaks in every attempt"', 'leaks in every attempt"'],
@@ -138,7 +136,7 @@ describe('Mocha options and run modes', () => {
     assert.equal(run.totals.passing, 2, describeRun(run));
     assert.match(
       run.stderr,
-      /\[loose-ends\] warning: Test "one leak > leaky: forgets clearInterval" left 1 async task/,
+      /loose-ends: warning: Test "one leak > leaky: forgets clearInterval" left 1 async task/,
     );
     assert.match(run.stderr, /Created at extra\/leaky\.spec\.cjs:3:5/);
   });

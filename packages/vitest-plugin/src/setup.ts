@@ -60,6 +60,8 @@ hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
 const vitest = await loadVitestApi();
 const options = readOptions();
 const { aroundEach, aroundAll } = vitest;
+// Even with detection off: `allowLeaks()` then does nothing instead of saying no adapter is loaded.
+getEngine();
 
 if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
@@ -128,7 +130,7 @@ function install(
   if (getCurrentSuite !== undefined) {
     try {
       collectUnder(getCurrentSuite(), (file, collect) =>
-        engine.run(fileContextOf(file.filepath), collect, 'describe body'),
+        engine.run(fileContextOf(file.filepath), collect, 'module scope'),
       );
     } catch (error) {
       reportInternalError(error, 'wrapping the collection of describe bodies', PACKAGE);
@@ -145,7 +147,9 @@ function install(
       return;
     }
     const ctx = fileContextOf(file.filepath);
-    await engine.run(ctx, runSuite, 'beforeAll/afterAll hooks');
+    // One call runs the file's beforeAll hooks, its tests (each in its own context) and its afterAll
+    // hooks: what the file's context records here came from one of those hooks, not saying which.
+    await engine.run(ctx, runSuite, 'beforeAll or afterAll hook');
     const result = await engine.check(ctx, checkOptions);
     if (result.leaks.length > 0) file.meta.looseEnds = tally(result);
     verdict(result);
@@ -202,7 +206,7 @@ function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): Le
 
 function verdict(result: CheckResult): void {
   if (result.shouldFail && result.error !== undefined) throw result.error;
-  if (result.error !== undefined) process.stderr.write(`[loose-ends] ${result.error.message}\n`);
+  if (result.error !== undefined) process.stderr.write(`loose-ends: ${result.error.message}\n`);
 }
 
 function titlePath(task: TaskLike): string[] {

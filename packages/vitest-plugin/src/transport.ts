@@ -9,7 +9,7 @@ export const PLUGIN_KEY = 'looseEnds:plugin';
 /** What the main process (plugin) and a worker (setup file) say when this Vitest has no aroundEach. */
 export function detectionOffMessage(reason: string): string {
   return (
-    `[loose-ends] Leak detection is OFF: ${reason} (added in Vitest 4.1), which loose-ends needs to run each test ` +
+    `loose-ends: Leak detection is OFF: ${reason} (added in Vitest 4.1), which loose-ends needs to run each test ` +
     'and its hooks under the test. Tests will run, but leftover async work is not checked. ' +
     'Upgrade with `npm install -D vitest@^4.1` (or newer) to turn it on.'
   );

@@ -170,7 +170,7 @@ describe('with globals: true, options reach the setup file without it importing 
     const run = runVitest(FIXTURE, ['--config', 'vitest.warn.config.js']);
     assert.equal(run.status, 0, describeRun(run));
     assert.deepEqual(failedTests(run), [], describeRun(run));
-    assert.match(run.output, /\[loose-ends\] .*leaky interval/, describeRun(run));
+    assert.match(run.output, /loose-ends: .*leaky interval/, describeRun(run));
     assert.match(run.stdout, /loose-ends: 7 of 15 tests left 8 async tasks running/, describeRun(run));
   });
 });

@@ -20,7 +20,7 @@ describe(`describe bodies and misuse errors (${VITEST_PACKAGE}, Node ${process.v
       /of scopes\/describe-body\.test\.js left 2 async tasks running: 1 server, 1 socket\./,
     );
     const where = markerLine(FIXTURE, 'scopes/describe-body.test.js', 'describe-body');
-    assert.ok(file.message.includes(`Created in the describe body at ${where}:`), file.message);
+    assert.ok(file.message.includes(`Created in the module scope at ${where}:`), file.message);
     // One server only: the one the other describe body started is closed by its afterAll.
     assert.equal(file.message.match(/http\.Server listening/g)?.length, 1, file.message);
     for (const title of ['clean: uses the server', 'clean: uses the server closed in afterAll']) {
