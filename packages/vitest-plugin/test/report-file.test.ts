@@ -85,7 +85,7 @@ describe(`issue 22: LOOSE_ENDS_REPORT_FILE (${VITEST_PACKAGE}, Node ${process.ve
       [
         'test/modes.test.ts',
         [],
-        'beforeAll/afterAll hooks',
+        'beforeAll or afterAll hook',
         markerLine(FIXTURE, 'test/modes.test.ts', 'beforeAll'),
       ],
       [
