@@ -290,9 +290,9 @@ function safely(predicate: () => boolean): boolean {
 }
 
 /**
- * A spec file's path as the key of its context. Mocha hands absolute paths already; resolving
- * them anyway was not free: those few dozen extra calls were enough for V8 to compile Node's
- * path normalizer a second time (about 24 M instructions in a 300-test run).
+ * A spec file's path as the key of its context. Mocha hands absolute paths already, and resolving
+ * them again per hook is not free (it can make V8 recompile Node's path normalizer): only a
+ * relative one is resolved.
  */
 export function absoluteFile(file: string): string {
   return path.isAbsolute(file) ? file : path.resolve(file);

@@ -72,8 +72,7 @@ export function looseEnds(options: LooseEndsOptions = {}): Plugin {
       if (!userSetup.includes(SETUP_FILE)) test.setupFiles = [SETUP_FILE, ...userSetup];
       test.provide = { ...test.provide, [PROVIDE_KEY]: encoded, [PLUGIN_KEY]: true };
       // Plain Node code, loaded natively as from node_modules even when installed by link
-      // (workspaces, `npm link`): otherwise Vite transforms and re-evaluates it for every test file,
-      // which cost ~20% CPU on a 300-test suite (bench/runners).
+      // (workspaces, `npm link`): otherwise Vite transforms and re-evaluates it for every test file.
       test.server ??= {};
       test.server.deps ??= {};
       test.server.deps.external = [...(test.server.deps.external ?? []), ...OWN_DIST_DIRECTORIES];
@@ -146,8 +145,8 @@ export function withFileScopeEntry(code: string, id: string): { code: string; ma
   // After a hashbang, which must stay first: at the start of line 2, still without a new line.
   const start = code.startsWith('#!') ? code.indexOf('\n') + 1 : 0;
   // No source map when only that line's columns move and it holds nothing that runs on its own: a
-  // map cost Vitest's main process about 90 M instructions per test file (made here, then combined
-  // with the others), more than the rest of the transform pipeline. `null` keeps the chain as is.
+  // map is made here and combined with the others for every test file, which costs Vitest's main
+  // process more than the rest of the transform pipeline. `null` keeps the chain as is.
   if (holdsNothingRunnable(firstLineFrom(code, start))) {
     return { code: code.slice(0, start) + call + code.slice(start), map: null };
   }
@@ -160,8 +159,8 @@ export function withFileScopeEntry(code: string, id: string): { code: string; ma
 let MagicStringClass: typeof MagicString | undefined;
 
 /**
- * Loaded on first use: most test files start with an import and never need a map, and loading
- * magic-string cost every Vitest run about 8 M instructions in its main process.
+ * Loaded on first use: most test files start with an import and never need a map, so most runs
+ * never load magic-string.
  */
 function newMagicString(code: string): MagicString {
   MagicStringClass ??= requireHere('magic-string') as typeof MagicString;

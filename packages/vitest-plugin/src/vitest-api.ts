@@ -41,8 +41,8 @@ const WORKER_STATE = '__vitest_worker__';
 
 /**
  * Vitest's test API, without importing `vitest` where `globals: true` already put it on
- * `globalThis`. In a suite whose test files import nothing from `vitest`, this setup file's import
- * of it cost every test file about 9 M instructions (Vitest 5 on Node 24, bench/README). `inject` is
+ * `globalThis`: in a suite whose test files import nothing from `vitest`, an import here would be
+ * the only one, and each test file would pay for loading the module. `inject` is
  * not a global: its values are read where it reads them. If either is not there, the module is
  * imported as before.
  */
