@@ -118,11 +118,15 @@ describe('containment of reported leaks', () => {
   });
 });
 
-test('an error thrown by work a test left running names that test and where the work began', async () => {
+/**
+ * Runs a fixture in which test A leaves a timer that fails after A has ended; returns the lines of
+ * the message its handler caught, and the line of the fixture's `// LEAK: late-timer`.
+ */
+async function runLateFixture(name: string): Promise<{ lines: string[]; line: number }> {
   const { execFileSync } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const { readFileSync } = await import('node:fs');
-  const fixture = fileURLToPath(new URL('./fixtures/late-error.ts', import.meta.url));
+  const fixture = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
   const line =
     readFileSync(fixture, 'utf8')
       .split('\n')
@@ -130,28 +134,23 @@ test('an error thrown by work a test left running names that test and where the 
   const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
   const caught = output.split('\n').find((l) => l.startsWith('CAUGHT '));
   assert.ok(caught, output);
-  const message = JSON.parse(caught.slice('CAUGHT '.length)) as string;
-  assert.equal(message.split('\n')[0], 'late boom');
+  return { lines: (JSON.parse(caught.slice('CAUGHT '.length)) as string).split('\n'), line };
+}
+
+test('an error thrown by work a test left running names that test and where the work began', async () => {
+  const { lines, line } = await runLateFixture('late-error.ts');
+  assert.equal(lines[0], 'late boom');
   assert.match(
-    message.split('\n')[1]!,
-    /^loose-ends: Thrown by setTimeout for 30 ms \(timeout\) that test "A" left running, created at .*late-error\.ts:(\d+):3; it is not from the test running now\.$/,
+    lines[1]!,
+    new RegExp(
+      `^loose-ends: Thrown by setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*late-error\\.ts:${line}:3; it is not from the test running now\\.$`,
+    ),
   );
-  assert.equal(Number(/late-error\.ts:(\d+):/.exec(message)![1]), line);
 });
 
 test('an unhandled rejection by work a test left running names that test', async () => {
-  const { execFileSync } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const { readFileSync } = await import('node:fs');
-  const fixture = fileURLToPath(new URL('./fixtures/late-rejection.ts', import.meta.url));
-  const line =
-    readFileSync(fixture, 'utf8')
-      .split('\n')
-      .findIndex((l) => l.includes('LEAK: late-timer')) + 1;
-  const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
-  const caught = output.split('\n').find((l) => l.startsWith('CAUGHT '));
-  assert.ok(caught, output);
-  const [first, note, ...rest] = (JSON.parse(caught.slice('CAUGHT '.length)) as string).split('\n');
+  const { lines, line } = await runLateFixture('late-rejection.ts');
+  const [first, note, ...rest] = lines;
   assert.equal(first, 'late rejection');
   assert.deepEqual(rest, []);
   // Node < 24 says which callback created the promise; from 24 on only its context is known.
