@@ -4,7 +4,7 @@ import type { LeakContext } from './context.js';
 import type { ResourceKind } from './kinds.js';
 import { KINDS } from './kinds.js';
 import type { LeakRecord } from './record.js';
-import { codeFrame } from './stack.js';
+import { codeFrame, displayFrames } from './stack.js';
 
 function plural(count: number, singular: string, pluralForm: string): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
@@ -89,44 +89,45 @@ function indent(text: string, prefix: string): string {
 export function renderLeaks(leaks: readonly LeakRecord[], options: RenderOptions = {}): string {
   const colors = colorsFor(options.colors);
   const lines: string[] = [];
-  const renderGroup = (group: readonly TreeNode[], depth: number, label: string): void => {
+  const renderGroup = (group: readonly TreeNode[], depth: number, shownAbove: string | undefined): void => {
     const { leak } = group[0]!;
+    // A mark, not a number: Mocha numbers its failures `1)`, and a list numbered `1.` under it reads as another count.
+    const label = depth === 0 ? '-' : '↳';
     const pad = '  '.repeat(depth + 1);
     const origin = leak.phase === 'test' ? '' : ` in the ${leak.phase}`;
     const count = group.length === 1 ? '' : `${group.length} × `;
     lines.push(`${pad}${colors.bold(label)} ${colors.bold(`${count}${leak.description}`)} — ${leak.still}.`);
-    lines.push(`${pad}   ${colors.dim('Fix:')} ${leak.hint}.`);
+    lines.push(`${pad}  ${colors.dim('Fix:')} ${leak.hint}.`);
     if (leak.unreadable !== undefined) {
       lines.push(
-        `${pad}   ${colors.dim('Note:')} its state could not be read (${leak.unreadable}), so it counts as still running.`,
+        `${pad}  ${colors.dim('Note:')} its state could not be read (${leak.unreadable}), so it counts as still running.`,
       );
     }
     lines.push(
-      `${pad}   ${colors.dim('Created')}${origin} ${leak.where === undefined ? '(no user frame in the creation stack)' : `at ${colors.cyan(leak.where)}`}`,
+      `${pad}  ${colors.dim('Created')}${origin} ${leak.where === undefined ? '(no user frame in the creation stack)' : `at ${colors.cyan(leak.where)}`}`,
     );
-    if (options.codeFrames && leak.location !== undefined) {
+    // A connection a server accepted borrows the server's line: its frame is already drawn above.
+    if (options.codeFrames && leak.location !== undefined && leak.where !== shownAbove) {
       const frame = codeFrame(leak.location, useColors(options.colors));
-      if (frame !== undefined) lines.push(indent(frame, `${pad}   `));
+      if (frame !== undefined) lines.push(indent(frame, `${pad}  `));
     }
     if (options.stacks && leak.stack.length > 0)
-      lines.push(indent(leak.stack.replace(/^ +/gm, ''), `${pad}     `));
+      lines.push(indent(leak.stack.replace(/^ +/gm, ''), `${pad}    `));
     renderLevel(
       group.flatMap((node) => node.children),
       depth + 1,
-      label,
+      leak.where,
     );
   };
-  const renderLevel = (nodes: readonly TreeNode[], depth: number, parentLabel: string): void => {
+  const renderLevel = (nodes: readonly TreeNode[], depth: number, shownAbove: string | undefined): void => {
     const groups = groupBySite(nodes);
-    groups.slice(0, MAX_GROUPS).forEach((group, index) => {
-      renderGroup(group, depth, `${parentLabel}${index + 1}.`);
-    });
+    for (const group of groups.slice(0, MAX_GROUPS)) renderGroup(group, depth, shownAbove);
     const hidden = groups.slice(MAX_GROUPS).reduce((sum, group) => sum + group.length, 0);
     if (hidden > 0) {
       lines.push(`${'  '.repeat(depth + 1)}… and ${hidden} more (every leak is in the error's \`leaks\`).`);
     }
   };
-  renderLevel(causalTree(leaks), 0, '');
+  renderLevel(causalTree(leaks), 0, undefined);
   return lines.join('\n');
 }
 
@@ -164,7 +165,10 @@ export class AsyncLeakError extends Error {
     this.leaks = leaks;
     this.test = test;
     const first = leaks.find((leak) => leak.location !== undefined) ?? leaks[0];
-    this.stack = `${this.name}: ${this.message}\n${first?.stack ?? ''}`;
+    const frames = first?.stack ?? '';
+    // Jest and Vitest read the frames to draw their code frame, and need them as V8 wrote them;
+    // Mocha prints them as they are, so they are shown as the report names files.
+    this.stack = `${this.name}: ${this.message}\n${render.codeFrames ? displayFrames(frames) : frames}`;
   }
 
   toJSON(): { name: string; message: string; test: string; leaks: readonly LeakRecord[] } {

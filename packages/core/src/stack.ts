@@ -186,6 +186,17 @@ function firstUserLocation(frames: readonly string[]): SourceLocation | undefine
   return fallback;
 }
 
+/** A frame's file, in `    at fn (file:line:col)` or `    at file:line:col`. */
+const FRAME_FILE =
+  /^(\s*at (?:.*? \()?)((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+|file:\/\/\/[A-Za-z]:\/[^():]+)(:\d+:\d+\)?)$/gm;
+
+/** Frames with files named as reports name them: `file://` URLs as paths, relative inside the working directory. */
+export function displayFrames(frames: string): string {
+  return frames.replace(FRAME_FILE, (_line, before: string, file: string, after: string) => {
+    return `${before}${displayPath(toPath(file))}${after}`;
+  });
+}
+
 /** `test/server.test.ts:12:5`, relative to the working directory when inside it. */
 export function formatLocation(location: SourceLocation): string {
   return `${displayPath(location.file)}:${location.line}:${location.column}`;

@@ -59,7 +59,7 @@ describe('attribution follows causality, not timing', () => {
     assert.equal(timeout.ancestry[0], intervalLeak.asyncId);
     assert.match(
       plain(resultA.error!.message),
-      /1\. setInterval every 5 ms[\s\S]*\n {4}1\.1\. setTimeout for 10000 ms/,
+      /- setInterval every 5 ms[\s\S]*\n {4}↳ setTimeout for 10000 ms/,
     );
   });
 
@@ -106,10 +106,7 @@ describe('attribution follows causality, not timing', () => {
     assert.deepEqual(kinds(result), ['server', 'socket']);
     const socket = result.leaks.find((leak) => leak.kind === 'socket')!;
     assert.match(socket.where!, /attribution\.test\.ts:\d+:\d+/);
-    assert.match(
-      plain(result.error!.message),
-      /1\. net\.Server listening[\s\S]*\n {4}1\.1\. socket 127\.0\.0\.1/,
-    );
+    assert.match(plain(result.error!.message), /- net\.Server listening[\s\S]*\n {4}↳ socket 127\.0\.0\.1/);
   });
 
   test("the runner's work after a callback-style done() is not blamed on the test", async () => {

@@ -254,7 +254,7 @@ describe('bounded reports', () => {
     });
     assert.equal(result.leaks.length, 10_025, 'every leak stays in the machine-readable list');
     const message = plain(result.error!.message);
-    assert.match(message, /^ {2}1\. 10000 × setTimeout for 60000 ms — a timer is still pending\.$/m);
+    assert.match(message, /^ {2}- 10000 × setTimeout for 60000 ms — a timer is still pending\.$/m);
     assert.match(message, /^ {2}… and 6 more \(every leak is in the error's `leaks`\)\.$/m);
     assert.ok(message.split('\n').length < 100, `${message.split('\n').length} lines`);
   });
