@@ -19,6 +19,7 @@ import {
   reportInternalError,
   resolveOptions,
   tagLateLogs,
+  unwrap,
   writeReportFile,
 } from '@loose-ends/core';
 import type { RunnerHooks } from './mocha-internals.js';
@@ -276,6 +277,8 @@ async function judgeTest(
   const ctx = state.tests.get(test);
   if (ctx === undefined) return;
   state.tests.delete(test);
+  // Mocha keeps every test object for the whole run: let go of the wrapper holding its context.
+  if (test.fn !== undefined) test.fn = unwrap(test.fn);
   try {
     const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
     const leakFails = result.shouldFail && result.error !== undefined && test.state === 'passed';

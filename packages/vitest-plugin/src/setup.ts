@@ -196,7 +196,17 @@ function tally(result: CheckResult): LeakSummary {
  * A test's tally is its last attempt's, as Vitest counts the test by it (`retry`, `repeats`); an
  * earlier attempt that leaked is kept as a count of its own.
  */
+/**
+ * The tally of a clean test's only attempt, shared: Vitest keeps every task's meta until the file
+ * is done, and most tests are clean.
+ */
+let cleanTally: LeakSummary | undefined;
+
 function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): LeakSummary {
+  if (earlier === undefined && result.status === 'clean' && options.reportFile === undefined) {
+    cleanTally ??= Object.freeze(tally(result)) as LeakSummary;
+    return cleanTally;
+  }
   const summary = tally(result);
   if (earlier === undefined) return summary;
   if (earlier.leakyRetries !== undefined) summary.leakyRetries = earlier.leakyRetries;
