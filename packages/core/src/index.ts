@@ -38,4 +38,6 @@ export {
 } from './summary-relay.js';
 export type { SettleOptions, SettleResult, Tracking, TrackOptions } from './tracker.js';
 export { track } from './tracker.js';
+export type { Verdict } from './verdict.js';
+export { verdictOf } from './verdict.js';
 export { bindToContext, isBound, unwrap } from './wrap.js';

@@ -12,6 +12,7 @@ import {
   mergeSummaries,
   renderLeaks,
   resolveOptions,
+  verdictOf,
 } from '../src/index.js';
 import { detectingEngine, kinds, runAsTest } from './helpers.js';
 
@@ -258,4 +259,13 @@ describe('bounded reports', () => {
     assert.match(message, /^ {2}… and 6 more \(every leak is in the error's `leaks`\)\.$/m);
     assert.ok(message.split('\n').length < 100, `${message.split('\n').length} lines`);
   });
+});
+
+test('verdictOf: a failure in mode fail, a warning in mode warn, nothing for a clean result', () => {
+  const error = new Error('Test "t" left 1 async task running: 1 interval.');
+  assert.deepEqual(verdictOf({ error, shouldFail: true }), { failure: error });
+  assert.deepEqual(verdictOf({ error, shouldFail: false }), {
+    warning: 'loose-ends: warning: Test "t" left 1 async task running: 1 interval.',
+  });
+  assert.deepEqual(verdictOf({ error: undefined, shouldFail: false }), {});
 });

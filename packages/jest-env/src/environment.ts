@@ -19,6 +19,7 @@ import {
   reportInternalError,
   resolveOptions,
   unwrap,
+  verdictOf,
 } from '@loose-ends/core';
 import type {
   CircusEvent,
@@ -199,8 +200,9 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       // circus keeps every test object until the file ends: let go of the attempt's context.
       this.#attempts.delete(test);
       test.fn = unwrap(test.fn);
-      if (result.shouldFail) test.errors.push(result.error);
-      else if (result.error !== undefined) this.#warn(result.error.message);
+      const { failure, warning } = verdictOf(result);
+      if (failure !== undefined) test.errors.push(failure);
+      if (warning !== undefined) this.#warn(warning);
       if (test.errors.length === 0) {
         addToSummary(this.#summary, result);
       } else {
@@ -214,9 +216,10 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       const result = await this.#engine.check(this.#fileCtx, this.#options);
       this.#fileChecked = true;
       if (result.leaks.length > 0) addToSummary(this.#summary, result);
+      const { failure, warning } = verdictOf(result);
       // circus turns these into a failed test file ("Test suite failed to run") with Jest's own formatting.
-      if (result.shouldFail) state.unhandledErrors.push(result.error);
-      else if (result.error !== undefined) this.#warn(result.error.message);
+      if (failure !== undefined) state.unhandledErrors.push(failure);
+      if (warning !== undefined) this.#warn(warning);
     }
 
     #warn(message: string): void {

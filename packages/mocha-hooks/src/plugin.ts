@@ -20,6 +20,7 @@ import {
   resolveOptions,
   tagLateLogs,
   unwrap,
+  verdictOf,
   writeReportFile,
 } from '@loose-ends/core';
 import type { RunnerHooks } from './mocha-internals.js';
@@ -310,8 +311,9 @@ async function judgeTest(
 }
 
 function noteFor(test: MochaTest, result: CheckResult): string {
+  const { warning } = verdictOf(result);
+  if (warning !== undefined) return warning;
   const message = result.error?.message ?? '';
-  if (!result.shouldFail) return `loose-ends: warning: ${message}`;
   if (test.state === 'failed') return `loose-ends: This test also failed on its own; in addition: ${message}`;
   if (test.state === 'pending')
     return `loose-ends: This test was skipped while running; before that: ${message}`;
@@ -330,12 +332,12 @@ async function checkFileScopes(): Promise<void> {
       const result = await engine.check(ctx, checkOptions(), { codeFrames: true });
       if (result.error === undefined) continue;
       tally(result);
-      if (result.shouldFail) {
-        failures.push(result.error.message);
-        firstError ??= result.error;
-      } else {
-        process.stderr.write(`\nloose-ends: warning: ${result.error.message}\n`);
+      const { failure, warning } = verdictOf(result);
+      if (failure !== undefined) {
+        failures.push(failure.message);
+        firstError ??= failure;
       }
+      if (warning !== undefined) process.stderr.write(`\n${warning}\n`);
     }
     state.files = new Map();
     if (isWorker() && relaySummary(RELAY_ENV_VARIABLE, state.summary)) state.summary = emptySummary();

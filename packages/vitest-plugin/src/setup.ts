@@ -27,6 +27,7 @@ import {
   reportInternalError,
   resolveOptions,
   tagLateLogs,
+  verdictOf,
 } from '@loose-ends/core';
 import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
@@ -215,8 +216,9 @@ function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): Le
 }
 
 function verdict(result: CheckResult): void {
-  if (result.shouldFail && result.error !== undefined) throw result.error;
-  if (result.error !== undefined) process.stderr.write(`loose-ends: ${result.error.message}\n`);
+  const { failure, warning } = verdictOf(result);
+  if (failure !== undefined) throw failure;
+  if (warning !== undefined) process.stderr.write(`${warning}\n`);
 }
 
 function titlePath(task: TaskLike): string[] {
