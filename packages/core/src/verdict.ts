@@ -1,5 +1,3 @@
-import type { CheckResult } from './engine.js';
-
 /**
  * What an adapter does with a check's result, the same in every runner: fail the test (or file)
  * with `failure` the way its runner fails one, or show `warning` (mode `warn`) where its runner
@@ -10,7 +8,7 @@ export interface Verdict {
   readonly warning?: string;
 }
 
-export function verdictOf(result: Pick<CheckResult, 'error' | 'shouldFail'>): Verdict {
+export function verdictOf(result: { readonly error?: Error; readonly shouldFail: boolean }): Verdict {
   if (result.error === undefined) return {};
   if (result.shouldFail) return { failure: result.error };
   return { warning: `loose-ends: warning: ${result.error.message}` };
