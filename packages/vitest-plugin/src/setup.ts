@@ -31,8 +31,8 @@ import {
 } from '@loose-ends/core';
 import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
-import type { SuiteCollectorLike, VitestApi } from './vitest-api.js';
-import { loadGetCurrentSuite, loadVitestApi } from './vitest-api.js';
+import type { SuiteApi, SuiteCollectorLike, SuiteLike, VitestApi } from './vitest-api.js';
+import { loadSuiteApi, loadVitestApi } from './vitest-api.js';
 
 interface TaskLike {
   readonly name: string;
@@ -56,6 +56,18 @@ const NO_HOOK_TIMEOUT = Number.POSITIVE_INFINITY;
 /** Vitest's own files: what they create while a test runs is the runner's bookkeeping. */
 const VITEST_FILES = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+)[\\/]/;
 
+const NO_SUITE_API: SuiteApi = { getCurrentSuite: undefined, getSuiteHooks: undefined };
+
+const EACH_HOOK_PHASES = [
+  ['beforeEach', 'beforeEach hook'],
+  ['afterEach', 'afterEach hook'],
+] as const;
+
+/** Marks a hook already wrapped by inPhase. */
+const kPhased = Symbol.for('loose-ends.vitest.phasedHook');
+
+const kOriginalCollect = Symbol.for('loose-ends.vitest.originalCollect');
+
 hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
 
 const vitest = await loadVitestApi();
@@ -68,7 +80,7 @@ if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
     warnNoAroundEach();
   } else {
-    install(aroundEach, aroundAll, aroundAll === undefined ? undefined : await loadGetCurrentSuite());
+    install(aroundEach, aroundAll, aroundAll === undefined ? NO_SUITE_API : await loadSuiteApi());
   }
 }
 
@@ -91,7 +103,7 @@ function readOptions(): ResolvedOptions {
 function install(
   around: NonNullable<VitestApi['aroundEach']>,
   aroundSuite: VitestApi['aroundAll'],
-  getCurrentSuite: (() => SuiteCollectorLike) | undefined,
+  { getCurrentSuite, getSuiteHooks }: SuiteApi,
 ): void {
   const engine = getEngine();
   engine.applySettings(options);
@@ -131,7 +143,15 @@ function install(
   if (getCurrentSuite !== undefined) {
     try {
       collectUnder(getCurrentSuite(), (file, collect) =>
-        engine.run(fileContextOf(file.filepath), collect, 'module scope'),
+        engine.run(
+          fileContextOf(file.filepath),
+          async () => {
+            const collected = await collect();
+            if (getSuiteHooks !== undefined) nameEachHookPhases(collected as SuiteLike, getSuiteHooks);
+            return collected;
+          },
+          'module scope',
+        ),
       );
     } catch (error) {
       reportInternalError(error, 'wrapping the collection of describe bodies', PACKAGE);
@@ -157,7 +177,47 @@ function install(
   }, NO_HOOK_TIMEOUT);
 }
 
-const kOriginalCollect = Symbol.for('loose-ends.vitest.originalCollect');
+/**
+ * Vitest runs a test's `beforeEach` hooks, the test and its `afterEach` hooks inside one
+ * `aroundEach` call, all under the test's context: each such hook of a collected file is wrapped so
+ * what it starts is said to come from it, as Jest and Mocha say ("Created in the beforeEach hook").
+ */
+function nameEachHookPhases(suite: SuiteLike, getSuiteHooks: NonNullable<SuiteApi['getSuiteHooks']>): void {
+  const hooks = getSuiteHooks(suite);
+  for (const [name, phase] of EACH_HOOK_PHASES) {
+    const list = hooks?.[name];
+    if (!Array.isArray(list)) continue;
+    for (let index = 0; index < list.length; index++) {
+      const hook = list[index];
+      if (typeof hook === 'function') list[index] = inPhase(hook as (...args: unknown[]) => unknown, phase);
+    }
+  }
+  for (const task of suite.tasks ?? []) {
+    if (task.type === 'suite') nameEachHookPhases(task, getSuiteHooks);
+  }
+}
+
+/**
+ * `hook`, run under the current test's context in `phase`. Vitest reads a hook's parameter list
+ * (fixtures) from its source and its arity, so both are the original's.
+ */
+function inPhase(hook: (...args: unknown[]) => unknown, phase: string): (...args: unknown[]) => unknown {
+  if ((hook as { [kPhased]?: true })[kPhased]) return hook;
+  const engine = getEngine();
+  const phased = function (this: unknown, ...args: unknown[]): unknown {
+    const ctx = engine.currentScope()?.ctx;
+    return ctx === null || ctx === undefined
+      ? hook.apply(this, args)
+      : engine.run(ctx, () => hook.apply(this, args), phase);
+  };
+  Object.defineProperties(phased, {
+    length: { value: hook.length },
+    name: { value: hook.name },
+    toString: { value: () => hook.toString() },
+    [kPhased]: { value: true },
+  });
+  return phased;
+}
 
 type Collect = SuiteCollectorLike['collect'];
 

@@ -12,27 +12,48 @@ export interface SuiteCollectorLike {
   collect(file: { readonly filepath: string }): Promise<unknown>;
 }
 
-type WithTestRunner = { TestRunner?: { getCurrentSuite?: unknown } };
+/** A collected suite (or file): its tasks, and through `getSuiteHooks` its hooks. */
+export interface SuiteLike {
+  readonly type?: string;
+  readonly tasks?: readonly SuiteLike[];
+}
+
+/** The hooks Vitest keeps for a suite: arrays it calls in order, which may be edited in place. */
+export type SuiteHooksLike = Partial<Record<'beforeEach' | 'afterEach', unknown[]>>;
+
+/** Vitest's suite internals the setup file relies on, each undefined where this Vitest has none. */
+export interface SuiteApi {
+  readonly getCurrentSuite: (() => SuiteCollectorLike) | undefined;
+  readonly getSuiteHooks: ((suite: SuiteLike) => SuiteHooksLike | undefined) | undefined;
+}
+
+type WithTestRunner = { TestRunner?: { getCurrentSuite?: unknown; getSuiteHooks?: unknown } };
 
 /** Where Vitest's Node environments keep the `vitest` module they run with (for in-source tests). */
 const VITEST_INDEX = '__vitest_index__';
 
 /**
- * Vitest's `getCurrentSuite` (`TestRunner.getCurrentSuite` in 4.1 and 5), or undefined when this
- * Vitest has none. Read off the module the worker already holds where it can, so a suite with
- * `globals: true` does not pay for importing `vitest` in every test file (see `loadVitestApi`).
+ * Vitest's `getCurrentSuite` and `getSuiteHooks` (statics of `TestRunner` in 4.1 and 5), each
+ * undefined when this Vitest has none. Read off the module the worker already holds where it can,
+ * so a suite with `globals: true` does not pay for importing `vitest` in every test file (see
+ * `loadVitestApi`).
  */
-export async function loadGetCurrentSuite(): Promise<(() => SuiteCollectorLike) | undefined> {
+export async function loadSuiteApi(): Promise<SuiteApi> {
   try {
     const held = (globalThis as Record<string, unknown>)[VITEST_INDEX] as WithTestRunner | undefined;
     const vitest =
       typeof held?.TestRunner?.getCurrentSuite === 'function'
         ? held
         : ((await import('vitest')) as WithTestRunner);
-    const getCurrentSuite = vitest.TestRunner?.getCurrentSuite;
-    return typeof getCurrentSuite === 'function' ? (getCurrentSuite as () => SuiteCollectorLike) : undefined;
+    const { getCurrentSuite, getSuiteHooks } = vitest.TestRunner ?? {};
+    return {
+      getCurrentSuite:
+        typeof getCurrentSuite === 'function' ? (getCurrentSuite as SuiteApi['getCurrentSuite']) : undefined,
+      getSuiteHooks:
+        typeof getSuiteHooks === 'function' ? (getSuiteHooks as SuiteApi['getSuiteHooks']) : undefined,
+    };
   } catch {
-    return undefined;
+    return { getCurrentSuite: undefined, getSuiteHooks: undefined };
   }
 }
 

@@ -6,7 +6,7 @@ import { describeRun, failedTests, markerLine, runVitest, VITEST_PACKAGE } from 
 const FIXTURE = 'basic';
 
 /** Every test the fixture expects to fail, with the kind its message must name and its `// LEAK:` marker. */
-const LEAKY: Record<string, { file: string; label: string; marker: string }> = {
+const LEAKY: Record<string, { file: string; label: string; marker: string; phase?: string }> = {
   'leaky interval': { file: 'test/leaks.test.js', label: '1 interval', marker: 'interval' },
   'leaky server': { file: 'test/leaks.test.js', label: '1 server', marker: 'server' },
   'leaky socket': { file: 'test/leaks.test.js', label: 'socket', marker: 'socket' },
@@ -16,6 +16,7 @@ const LEAKY: Record<string, { file: string; label: string; marker: string }> = {
     file: 'test/leaks.test.js',
     label: '1 interval',
     marker: 'beforeEach',
+    phase: 'beforeEach hook',
   },
   'leaky despite allowing another kind': {
     file: 'test/leaks.test.js',
@@ -53,6 +54,8 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
       'clean: server closed',
       'clean: child process awaited',
       'clean: hooks clean up',
+      'clean: sees its own context in beforeEach',
+      'clean: the cleanup returned by beforeEach ran before this one',
       'clean: inherits the opt-out',
       'clean: opted out by test meta',
       'clean: opted out by the allow-leaks tag',
@@ -72,7 +75,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
     }
   });
 
-  test('each failure names the resource kind and the creation file:line (source-mapped for TS)', () => {
+  test('each failure names the resource kind, the hook it began in and the creation file:line (source-mapped for TS)', () => {
     for (const [fullName, expected] of Object.entries(LEAKY)) {
       const result = run.tests.get(fullName);
       assert.ok(result, `no result for "${fullName}"\n${describeRun(run)}`);
@@ -83,8 +86,9 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
         `"${fullName}" should name "${expected.label}":\n${message}`,
       );
       const where = markerLine(FIXTURE, expected.file, expected.marker);
+      const created = expected.phase === undefined ? 'Created at' : `Created in the ${expected.phase} at`;
       assert.ok(
-        message.includes(`Created at ${where}:`),
+        message.includes(`${created} ${where}:`),
         `"${fullName}" should point at ${where}:\n${message}`,
       );
     }
@@ -159,7 +163,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
     assert.match(
       run.stdout,
       // The retried test leaked in its first attempt only: it counts by its last, and the leak apart.
-      /loose-ends: 10 of 28 tests and 3 test files \(module scope or before-all hooks\) left 14 async tasks running \(8 intervals, 2 timeouts, 2 sockets, 1 server, 1 child process\)\. Each test is counted by its last attempt; 1 attempt that was retried also left work running\./,
+      /loose-ends: 10 of 30 tests and 3 test files \(module scope or before-all hooks\) left 14 async tasks running \(8 intervals, 2 timeouts, 2 sockets, 1 server, 1 child process\)\. Each test is counted by its last attempt; 1 attempt that was retried also left work running\./,
       describeRun(run),
     );
   });
@@ -171,6 +175,6 @@ describe('with globals: true, options reach the setup file without it importing 
     assert.equal(run.status, 0, describeRun(run));
     assert.deepEqual(failedTests(run), [], describeRun(run));
     assert.match(run.output, /loose-ends: .*leaky interval/, describeRun(run));
-    assert.match(run.stdout, /loose-ends: 7 of 15 tests left 8 async tasks running/, describeRun(run));
+    assert.match(run.stdout, /loose-ends: 7 of 17 tests left 8 async tasks running/, describeRun(run));
   });
 });

@@ -70,8 +70,14 @@ describe('options', () => {
     const run = runVitest(FIXTURE, [], { LOOSE_ENDS_MODE: 'warn' });
     assert.equal(run.status, 1, 'only the assertion failure fails the run');
     assert.deepEqual(failedTests(run), [ASSERTION_FAILURE], describeRun(run));
-    assert.match(run.output, /loose-ends: warning: Test "alpha leaky interval" left 1 async task running: 1 interval/);
-    assert.match(run.output, /loose-ends: warning: Test "beta leaky server" left 1 async task running: 1 server/);
+    assert.match(
+      run.output,
+      /loose-ends: warning: Test "alpha leaky interval" left 1 async task running: 1 interval/,
+    );
+    assert.match(
+      run.output,
+      /loose-ends: warning: Test "beta leaky server" left 1 async task running: 1 server/,
+    );
     assert.match(
       run.output,
       /loose-ends: warning: The module scope and before-all hooks of test\/beta\.test\.js left 1 async task running: 1 interval/,
