@@ -42,18 +42,11 @@ export interface Entry {
  * keyed by the resource: it lives exactly as long as the resource, and keeps nothing alive itself.
  */
 const stacks = new WeakMap<object, StackHolder>();
-/** The entry of each recorded resource, for a resource met again (an error thrown from its callback). */
-const entryByResource = new WeakMap<object, Entry>();
 
 /** The creation stack of a resource still alive, captured lazily (see stack.ts). */
 export function stackHolderOf(entry: Entry): StackHolder | undefined {
   const resource = entry.resource.deref();
   return resource === undefined ? undefined : stacks.get(resource);
-}
-
-/** The entry recorded for `resource`, if a test created it. */
-export function entryOf(resource: object): Entry | undefined {
-  return entryByResource.get(resource);
 }
 
 /** Whether the resource can still run: read off the resource itself (there is no destroy hook). */
@@ -263,7 +256,6 @@ export class ResourceHook {
         parentOnly,
         settled: false,
       };
-      entryByResource.set(resource, entry);
       if (hasOwnUserStack(type, scope, trigger)) {
         stacks.set(
           resource,

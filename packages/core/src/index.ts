@@ -19,7 +19,7 @@ export { dropOwnFrames } from './own-frames.js';
 export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';
-export { AsyncLeakError, countByKind, leaksToJSON, renderLeaks } from './report.js';
+export { AsyncLeakError, countByKind, renderLeaks } from './report.js';
 export type { ReportDocument, RunInfo } from './report-file.js';
 export { buildReport, REPORT_SCHEMA_VERSION, writeReportFile } from './report-file.js';
 export type { ReportedLeak } from './reported-leak.js';

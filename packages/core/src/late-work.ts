@@ -1,13 +1,12 @@
-import { executionAsyncResource, triggerAsyncId } from 'node:async_hooks';
+import { executionAsyncId, triggerAsyncId } from 'node:async_hooks';
 import { format, types } from 'node:util';
 import type { LeakContext, Scope } from './context.js';
 import type { Entry } from './hook.js';
-import { entryOf } from './hook.js';
 import { KINDS } from './kinds.js';
 import { realClock } from './real-clock.js';
 import { kindOf, toRecord } from './record.js';
 
-let installed = false;
+/** Set once the notes are installed, for the log wrapper to read. */
 let installedLookup: OriginLookup | undefined;
 
 /** Errors already given their note: Mocha re-emits an unhandled rejection to the other listeners. */
@@ -34,11 +33,10 @@ export interface OriginLookup {
  *   longer crash), so the note is added where Node emits the event, and nothing else changes.
  */
 export function nameOriginOfLateErrors(lookup: OriginLookup): void {
-  if (installed) return;
-  installed = true;
+  if (installedLookup !== undefined) return;
   installedLookup = lookup;
   process.on('uncaughtExceptionMonitor', (error) => {
-    noteOrigin(lookup, error, 'Thrown by', entryOf(executionAsyncResource()));
+    noteOrigin(lookup, error, 'Thrown by', lookup.entryById(executionAsyncId()));
   });
   const emit = process.emit;
   process.emit = function emitNamingLateRejections(this: NodeJS.Process, event: string, ...args: unknown[]) {
@@ -77,7 +75,12 @@ function noteOrigin(lookup: OriginLookup, error: unknown, verb: string, origin: 
 export function lateLogNote(): string | undefined {
   const ctx = installedLookup?.currentScope()?.ctx;
   if (ctx === null || ctx === undefined || !ctx.ended) return undefined;
-  return originNote('Logged by', ctx, entryOf(executionAsyncResource()), 'not by the test running now');
+  return originNote(
+    'Logged by',
+    ctx,
+    installedLookup?.entryById(executionAsyncId()),
+    'not by the test running now',
+  );
 }
 
 const LOG_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;

@@ -175,8 +175,3 @@ export class AsyncLeakError extends Error {
     return { name: this.name, message: this.message, test: this.test, leaks: this.leaks };
   }
 }
-
-/** JSON report of one check, for tools. */
-export function leaksToJSON(test: string, leaks: readonly LeakRecord[]): string {
-  return JSON.stringify({ test, leaks }, null, 2);
-}
