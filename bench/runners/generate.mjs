@@ -151,38 +151,18 @@ export function generate({ root, runner, workload, files, testsPerFile, promiseI
     writeFileSync(join(dir, 'test', name), testFile(runner, workload, file, testsPerFile, promiseIterations));
   }
 
+  writeRunnerConfigs(dir, runner);
   if (runner === 'jest') {
-    const config = (environment) =>
-      `module.exports = ${JSON.stringify(
-        {
-          testEnvironment: environment,
-          transform: {},
-          testMatch: ['<rootDir>/test/*.test.cjs'],
-          cacheDirectory: '<rootDir>/.jest-cache',
-        },
-        null,
-        2,
-      )};\n`;
-    writeFileSync(join(dir, 'jest.baseline.config.cjs'), config('node'));
-    // As the adapter README says: testEnvironment by package name.
-    writeFileSync(join(dir, 'jest.loose-ends.config.cjs'), config('@loose-ends/jest-env'));
-    writeFileSync(join(dir, 'jest.floor.config.cjs'), config('<rootDir>/floor-env.cjs'));
+    writeFileSync(join(dir, 'jest.floor.config.cjs'), jestConfig('<rootDir>/floor-env.cjs'));
     // The environment module is evaluated once per worker (docs/internals.md), like loose-ends' own hook.
     writeFileSync(
       join(dir, 'floor-env.cjs'),
       `const { createHook } = require('node:async_hooks');\n${FLOOR_HOOK}module.exports = require('jest-environment-node');\n`,
     );
   } else if (runner === 'vitest') {
-    const test = "{ include: ['test/*.test.mjs'], globals: true }";
-    writeFileSync(join(dir, 'vitest.baseline.config.mjs'), `export default { test: ${test} };\n`);
-    // As the adapter README says: plugins: [looseEnds()].
-    writeFileSync(
-      join(dir, 'vitest.loose-ends.config.mjs'),
-      `import { looseEnds } from '@loose-ends/vitest-plugin';\n\nexport default { plugins: [looseEnds()], test: ${test} };\n`,
-    );
     writeFileSync(
       join(dir, 'vitest.floor.config.mjs'),
-      `export default { test: { ...${test}, setupFiles: ['./floor-setup.mjs'] } };\n`,
+      `export default { test: { ...${VITEST_TEST}, setupFiles: ['./floor-setup.mjs'] } };\n`,
     );
     writeFileSync(
       join(dir, 'floor-setup.mjs'),
@@ -195,6 +175,38 @@ export function generate({ root, runner, workload, files, testsPerFile, promiseI
     );
   }
   return dir;
+}
+
+const VITEST_TEST = "{ include: ['test/*.test.mjs'], globals: true }";
+
+function jestConfig(environment) {
+  return `module.exports = ${JSON.stringify(
+    {
+      testEnvironment: environment,
+      transform: {},
+      testMatch: ['<rootDir>/test/*.test.cjs'],
+      cacheDirectory: '<rootDir>/.jest-cache',
+    },
+    null,
+    2,
+  )};\n`;
+}
+
+/**
+ * The baseline and loose-ends configs of a generated Jest or Vitest suite (Mocha takes its options on
+ * the command line): loose-ends configured exactly as the adapter READMEs say.
+ */
+export function writeRunnerConfigs(dir, runner) {
+  if (runner === 'jest') {
+    writeFileSync(join(dir, 'jest.baseline.config.cjs'), jestConfig('node'));
+    writeFileSync(join(dir, 'jest.loose-ends.config.cjs'), jestConfig('@loose-ends/jest-env'));
+  } else if (runner === 'vitest') {
+    writeFileSync(join(dir, 'vitest.baseline.config.mjs'), `export default { test: ${VITEST_TEST} };\n`);
+    writeFileSync(
+      join(dir, 'vitest.loose-ends.config.mjs'),
+      `import { looseEnds } from '@loose-ends/vitest-plugin';\n\nexport default { plugins: [looseEnds()], test: ${VITEST_TEST} };\n`,
+    );
+  }
 }
 
 export function cleanSuites(root) {

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fail, listOf, machineLine, median, ratio, wholeNumber } from '../lib.mjs';
+import { writeRunnerConfigs } from './generate.mjs';
 import { adapterReady, RUNNERS, variantsFor } from './variants.mjs';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -101,24 +102,7 @@ function generate(runner, layout) {
     const name = `f${String(file).padStart(3, '0')}${extension}`;
     writeFileSync(join(dir, 'test', name), testFile(runner, layout.tests));
   }
-  if (runner === 'jest') {
-    const config = (environment) =>
-      `module.exports = ${JSON.stringify({
-        testEnvironment: environment,
-        transform: {},
-        testMatch: ['<rootDir>/test/*.test.cjs'],
-        cacheDirectory: '<rootDir>/.jest-cache',
-      })};\n`;
-    writeFileSync(join(dir, 'jest.baseline.config.cjs'), config('node'));
-    writeFileSync(join(dir, 'jest.loose-ends.config.cjs'), config('@loose-ends/jest-env'));
-  } else if (runner === 'vitest') {
-    const test = "{ include: ['test/*.test.mjs'], globals: true }";
-    writeFileSync(join(dir, 'vitest.baseline.config.mjs'), `export default { test: ${test} };\n`);
-    writeFileSync(
-      join(dir, 'vitest.loose-ends.config.mjs'),
-      `import { looseEnds } from '@loose-ends/vitest-plugin';\n\nexport default { plugins: [looseEnds()], test: ${test} };\n`,
-    );
-  }
+  writeRunnerConfigs(dir, runner);
   return dir;
 }
 
