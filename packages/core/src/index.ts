@@ -40,4 +40,4 @@ export type { SettleOptions, SettleResult, Tracking, TrackOptions } from './trac
 export { track } from './tracker.js';
 export type { Verdict } from './verdict.js';
 export { verdictOf } from './verdict.js';
-export { bindToContext, isBound, unwrap } from './wrap.js';
+export { bindToContext, bindToPhase, isBound, unwrap } from './wrap.js';

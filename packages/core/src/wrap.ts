@@ -36,12 +36,38 @@ export function bindToContext<F extends AnyFunction>(
     original.length === 0
       ? withoutDone(engine, ctx, original, phase)
       : withDone(engine, ctx, original, phase);
-  if (original.length > 1) Object.defineProperty(wrapper, 'length', { value: original.length });
+  return standingFor(wrapper, original) as F;
+}
+
+/**
+ * Wraps a hook that the runner calls inside a test's own context (Vitest runs a test's each-hooks
+ * within its `aroundEach`), so what the hook starts is said to come from `phase`: the context is
+ * the one current at the call. Outside any test the hook runs as it is.
+ */
+export function bindToPhase<F extends AnyFunction>(engine: Engine, fn: F, phase: string): F {
+  if (isGeneratorFunction(fn) || isBound(fn)) return fn;
+  const { runIn } = engine;
+  const wrapper = function (this: unknown, ...args: unknown[]) {
+    const ctx = engine.currentScope()?.ctx;
+    return ctx === null || ctx === undefined
+      ? Reflect.apply(fn, this, args)
+      : runIn({ ctx, phase }, Reflect.apply, fn, this, args);
+  };
+  return standingFor(wrapper, fn) as F;
+}
+
+/**
+ * Gives a wrapper what runners read off the function it stands for: its arity (`done` style), its
+ * name and its source (Vitest parses a function's parameters for fixtures).
+ */
+function standingFor(wrapper: AnyFunction, original: AnyFunction): AnyFunction {
+  if (wrapper.length !== original.length)
+    Object.defineProperty(wrapper, 'length', { value: original.length });
   // The wrapper, returned straight from its factory, has the empty name of an anonymous test function.
   if (original.name !== '') Object.defineProperty(wrapper, 'name', { value: original.name });
   (wrapper as unknown as Record<symbol, AnyFunction>)[kOriginal] = original;
   wrapper.toString = originalSource;
-  return wrapper as unknown as F;
+  return wrapper;
 }
 
 // Both call the storage's `run` with `Reflect.apply`: neither shows up as a frame, so between a test

@@ -19,6 +19,7 @@ import {
   addRetriedAttempt,
   addToSummary,
   allowLeaksIn,
+  bindToPhase,
   displayPath,
   emptySummary,
   getEngine,
@@ -62,9 +63,6 @@ const EACH_HOOK_PHASES = [
   ['beforeEach', 'beforeEach hook'],
   ['afterEach', 'afterEach hook'],
 ] as const;
-
-/** Marks a hook already wrapped by inPhase. */
-const kPhased = Symbol.for('loose-ends.vitest.phasedHook');
 
 const kOriginalCollect = Symbol.for('loose-ends.vitest.originalCollect');
 
@@ -189,34 +187,13 @@ function nameEachHookPhases(suite: SuiteLike, getSuiteHooks: NonNullable<SuiteAp
     if (!Array.isArray(list)) continue;
     for (let index = 0; index < list.length; index++) {
       const hook = list[index];
-      if (typeof hook === 'function') list[index] = inPhase(hook as (...args: unknown[]) => unknown, phase);
+      // Vitest reads a hook's parameters (fixtures) from its source: the wrapper keeps the original's.
+      if (typeof hook === 'function') list[index] = bindToPhase(getEngine(), hook as () => unknown, phase);
     }
   }
   for (const task of suite.tasks ?? []) {
     if (task.type === 'suite') nameEachHookPhases(task, getSuiteHooks);
   }
-}
-
-/**
- * `hook`, run under the current test's context in `phase`. Vitest reads a hook's parameter list
- * (fixtures) from its source and its arity, so both are the original's.
- */
-function inPhase(hook: (...args: unknown[]) => unknown, phase: string): (...args: unknown[]) => unknown {
-  if ((hook as { [kPhased]?: true })[kPhased]) return hook;
-  const engine = getEngine();
-  const phased = function (this: unknown, ...args: unknown[]): unknown {
-    const ctx = engine.currentScope()?.ctx;
-    return ctx === null || ctx === undefined
-      ? hook.apply(this, args)
-      : engine.run(ctx, () => hook.apply(this, args), phase);
-  };
-  Object.defineProperties(phased, {
-    length: { value: hook.length },
-    name: { value: hook.name },
-    toString: { value: () => hook.toString() },
-    [kPhased]: { value: true },
-  });
-  return phased;
 }
 
 type Collect = SuiteCollectorLike['collect'];
