@@ -2,22 +2,27 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Engine, LeakContext } from '@loose-ends/core';
-import { dropOwnFrames } from '@loose-ends/core';
-import type { MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
+import { displayPath, dropOwnFrames } from '@loose-ends/core';
+import type { HookContext, MochaHook, MochaSuite, MochaTest } from './mocha-shapes.js';
 
 /**
- * Two optional patches of the Mocha copy the CLI runs, each guarded: when Mocha's shape is not what
- * we expect, the adapter still works (see `display` and `fileScope` in the state) and says so once.
+ * The one file that touches Mocha's internals. Each one below is the same in Mocha 8, 9, 10, 11 and
+ * 12 (the smoke suites in test/fixtures/mocha8 … mocha12). `patchMocha` checks the ones it can
+ * before patching anything: if one is missing, nothing is patched, no test is checked, and the
+ * root `beforeAll` says so, and why, before the first test. Never a silent pass.
  *
- * 1. The Runner: on its `test` event, before any `beforeEach` hook, the test is set up to run under
- *    its context; `hookUp('afterEach')`, once every `afterEach` hook of the test has run, waits for
- *    the verdict and fails a leaking test with `Runner#fail`, as Mocha does for a hook's error
- *    (docs/internals.md); and `emit` holds back a tracked test's `pass` and `test end` until then, so a test
- *    failed for leaking is listed once, as failed. Our root each-hooks are then not needed. A leaking
- *    attempt with retries left is retried instead, as Mocha retries a failed one: `runTests` is
- *    wrapped to reach the queue of tests it is working through, where Mocha puts the next attempt.
- * 2. `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
- *    context, so module-scope work is attributed to its file.
+ * | internal | what for | when missing |
+ * |---|---|---|
+ * | the `mocha` package of the running CLI (`process.argv[1]`), else `require('mocha')` from the working directory | the copy to patch | nothing checked; said |
+ * | tests run by that copy's `Runner` (its `suite` event marks the root suite) | | nothing checked; said |
+ * | `Runner.prototype.emit` | `test`: set the test up under its context; `pass`, `test end`: held back until the verdict; `fail`: our frames dropped from the stack; `end`: the summary | nothing checked; said |
+ * | `Runner.prototype.hookUp('afterEach', fn)` | the verdict, once the test's last `afterEach` hook has run | nothing checked; said |
+ * | `Runner#test` | the test whose `afterEach` hooks are running | the tests from then on are not checked; said |
+ * | `Runner.prototype.fail(test, error)` | fails a leaking test, as Mocha does for a hook's error | nothing checked; said |
+ * | `Runner.prototype.runTests`, whose queue is `suite.tests.slice()` | a leaking attempt with retries left is retried like a failed one: a `test.clone()` at the queue's front, then `retry` | the attempt fails instead |
+ * | `Test#clone`, `#currentRetry`, `#retries` | the same | the attempt fails instead |
+ * | `Suite#root`, `#_beforeAll`, `#_afterAll`, `#_beforeEach`, `#_afterEach` (hooks with `fn`, `file`) | hooks run under the test's or the file's context | nothing checked; said (tried on a new `Suite`) |
+ * | `Mocha.prototype.loadFiles`, `loadFilesAsync`, `mocha.files`, `mocha.suite` | each spec file's module scope runs under its file's context | nothing checked; said (`mocha.files`: module scope not checked; said) |
  */
 
 type Callback = (...args: unknown[]) => void;
@@ -28,44 +33,141 @@ interface RunnerPrototype {
   hookUp(name: string, fn: Callback): void;
   /** Fails a test (or hook): what Mocha does with an error a hook recorded with `Hook#error`. */
   fail(test: MochaTest, error: unknown): void;
-  /** Runs a suite's tests, working through a copy of `suite.tests` (`tests.slice()`) as its queue. */
-  runTests(suite: MochaSuite, fn: Callback): void;
-  /** The test running now, from its `test` event to its last `afterEach` hook. */
+  runTests(suite: InternalSuite, fn: Callback): void;
   test?: MochaTest;
-}
-
-interface RunnerClass {
-  prototype: RunnerPrototype;
 }
 
 interface MochaInstance {
   files: string[];
-  suite: MochaSuite;
+  suite: InternalSuite;
 }
 
 interface MochaClass {
   prototype: {
+    version?: unknown;
     loadFiles?(this: MochaInstance, ...args: unknown[]): unknown;
     loadFilesAsync?(this: MochaInstance, ...args: unknown[]): Promise<unknown>;
   };
-  Runner?: RunnerClass;
+  Runner?: { prototype: RunnerPrototype };
+  Suite?: new (title: string, parentContext: undefined, isRoot: boolean) => InternalSuite;
 }
 
+const HOOK_LISTS = ['_beforeAll', '_afterAll', '_beforeEach', '_afterEach'] as const;
+type InternalSuite = MochaSuite & { [list in (typeof HOOK_LISTS)[number]]: MochaHook[] } & {
+  root: boolean;
+  tests: MochaTest[];
+  [RUN_BY_PATCHED_RUNNER]?: true;
+};
+
+/** Shared by the package's CJS and ESM builds, which Mocha may both load. */
 const PATCHED = Symbol.for('loose-ends.mocha-hooks.patched');
+const RUN_BY_PATCHED_RUNNER = Symbol.for('loose-ends.mocha-hooks.run-by-patched-runner');
+
+export interface PluginHooks {
+  /** A run starts loading spec files: forget the previous run's files (and start detection). */
+  startRun(): void;
+  /** The file's context, or undefined when detection is off: the file then loads untracked. */
+  fileContext(file: string): LeakContext | undefined;
+  /** The runner's `test` event for a test it is about to run, before its `beforeEach` hooks. */
+  onTestBegin(test: MochaTest): void;
+  /** Whether a test's `pass` may still turn into a failure, so should be held back. */
+  shouldHold(test: MochaTest): boolean;
+  /**
+   * After every `afterEach` hook of a test: its verdict, calling `fail` to fail it, or `retry` (when
+   * given) to run it again. Undefined when the test is not checked. Never throws or rejects.
+   */
+  checkTest(
+    test: MochaTest,
+    fail: (error: Error) => void,
+    retry: ((error: Error) => void) | undefined,
+  ): Promise<void> | undefined;
+  /** After the run's `end` event, once the reporter has printed its totals (also per `--watch` run). */
+  afterEnd(): void;
+  /** Something found missing while running: what is not checked from now on, and why. */
+  cannotCheck(what: string, why: string): void;
+}
+
+const REPORT =
+  'please report this, with your Mocha version, at https://github.com/loose-ends/loose-ends/issues';
+
+/** Where the copy of Mocha that was patched lives, for messages. */
+let patchedCopy = 'mocha';
+
+/** Patches the Mocha that runs the tests; returns its version, and why not when it could not. */
+export function patchMocha(hooks: PluginHooks, engine: Engine): { version?: string; problem?: string } {
+  const { Mocha, where, problem } = loadRunningMocha();
+  if (Mocha === undefined) return { problem };
+  patchedCopy = where;
+  const version = typeof Mocha.prototype.version === 'string' ? Mocha.prototype.version : undefined;
+  const missing = missingInternal(Mocha);
+  if (missing !== undefined) {
+    return {
+      version,
+      problem:
+        `${missing} was not found in mocha ${version ?? '(version unknown)'} at ${where}. ` +
+        `@loose-ends/mocha-hooks supports Mocha 8 to 12; with one of those, ${REPORT}`,
+    };
+  }
+  try {
+    patchRunner(Mocha as Required<MochaClass>, hooks);
+    patchFileLoading(Mocha, hooks, engine);
+  } catch (error) {
+    // A frozen prototype (a hardened environment) refuses the first assignment: nothing is patched.
+    return {
+      version,
+      problem:
+        `the copy of Mocha at ${where} could not be patched (${firstLine(error)}). ` +
+        'Require @loose-ends/mocha-hooks before any module that freezes Mocha',
+    };
+  }
+  return { version };
+}
+
+/** The root suite of the run a root hook runs in. */
+export function rootSuiteOf(context: HookContext): MochaSuite {
+  const root = (context.test ?? context.runnable?.())?.parent;
+  if (root === undefined) throw new Error('The root beforeAll hook has no suite (this.test.parent)');
+  return root;
+}
+
+/** Why the tests under `root` are not checked: they are run by a copy of Mocha that was not patched. */
+export function whyNotPatched(root: MochaSuite): string | undefined {
+  if ((root as InternalSuite)[RUN_BY_PATCHED_RUNNER]) return undefined;
+  return (
+    `they are run by a copy of Mocha other than the one loose-ends patched (${patchedCopy}). ` +
+    "Run them with your project's mocha CLI, or make require('mocha') from the working directory find the copy that runs them"
+  );
+}
+
+/** The `before`/`after` hooks of `suite` and of every suite in it. */
+export function* allHooksUnder(suite: MochaSuite): Generator<[MochaHook, string, MochaSuite]> {
+  const internal = suite as InternalSuite;
+  for (const hook of internal._beforeAll) yield [hook, 'beforeAll hook', suite];
+  for (const hook of internal._afterAll) yield [hook, 'afterAll hook', suite];
+  for (const child of suite.suites) yield* allHooksUnder(child);
+}
+
+/** The `beforeEach`/`afterEach` hooks that run around `test`, from its own suite outwards. */
+export function* eachHooksAround(test: MochaTest): Generator<[MochaHook, string]> {
+  for (
+    let suite = test.parent as InternalSuite | undefined;
+    suite !== undefined;
+    suite = suite.parent as InternalSuite
+  ) {
+    for (const hook of suite._beforeEach) yield [hook, 'beforeEach hook'];
+    for (const hook of suite._afterEach) yield [hook, 'afterEach hook'];
+  }
+}
 
 /** The `mocha` package directory holding the running CLI or worker script, if there is one. */
-function mochaDirectoryOfThisProcess(): string | undefined {
-  const script = process.argv[1];
-  if (script === undefined) return undefined;
-  let directory = path.dirname(path.resolve(script));
-  for (let depth = 0; depth < 6; depth++) {
+function mochaPackageAbove(file: string): string | undefined {
+  for (let directory = path.dirname(file), depth = 0; depth < 6; depth++) {
     const manifest = path.join(directory, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        if (JSON.parse(readFileSync(manifest, 'utf8')).name === 'mocha') return directory;
-      } catch {
-        return undefined;
-      }
+    try {
+      if (existsSync(manifest))
+        return JSON.parse(readFileSync(manifest, 'utf8')).name === 'mocha' ? directory : undefined;
+    } catch {
+      return undefined;
     }
     const parent = path.dirname(directory);
     if (parent === directory) return undefined;
@@ -78,39 +180,42 @@ function mochaDirectoryOfThisProcess(): string | undefined {
  * Mocha as the CLI loaded it. `require('mocha')` from this package could find another copy (its
  * own devDependency, a hoisted version), whose prototypes the running Mocha never uses.
  */
-export function loadRunningMocha(): { Mocha: MochaClass | undefined; reason: string | undefined } {
-  const requireHere = createRequire(path.join(process.cwd(), 'noop.js'));
-  const candidates = [mochaDirectoryOfThisProcess(), 'mocha'].filter((id): id is string => id !== undefined);
-  let reason = 'the mocha package could not be loaded';
-  for (const id of candidates) {
-    try {
-      const loaded = requireHere(id) as MochaClass & { default?: MochaClass };
-      const Mocha = typeof loaded === 'function' ? loaded : loaded.default;
-      if (typeof Mocha === 'function') return { Mocha, reason: undefined };
-      reason = `"${id}" did not export the Mocha class`;
-    } catch (error) {
-      reason = `loading "${id}" failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-    }
+function loadRunningMocha(): { Mocha?: MochaClass; where: string; problem?: string } {
+  const cwd = process.cwd();
+  const requireHere = createRequire(path.join(cwd, 'noop.js'));
+  const script = process.argv[1];
+  const cli = script === undefined ? undefined : mochaPackageAbove(path.resolve(script));
+  const id = cli ?? 'mocha';
+  try {
+    const where = displayPath(path.dirname(requireHere.resolve(id)));
+    const loaded = requireHere(id) as MochaClass & { default?: MochaClass };
+    const Mocha = typeof loaded === 'function' ? loaded : loaded.default;
+    if (typeof Mocha === 'function') return { Mocha, where };
+    return { where, problem: `the mocha package at ${where} does not export the Mocha class` };
+  } catch (error) {
+    return {
+      where: id,
+      problem:
+        `the mocha package could not be loaded from ${cwd} (${firstLine(error)}). ` +
+        'Run the tests with the mocha CLI, or from the directory your project’s mocha is installed in',
+    };
   }
-  return { Mocha: undefined, reason };
 }
 
-export interface RunnerHooks {
-  /** The runner's `test` event: a test (or a retry of one) is about to run its `beforeEach` hooks. */
-  onTestBegin(test: MochaTest): void;
-  /** Whether a test's `pass` may still turn into a failure, so should be held back. */
-  shouldHold(test: MochaTest): boolean;
-  /**
-   * After every `afterEach` hook of a test: its verdict, calling `fail` to fail it. Undefined when
-   * the test is not checked (detection off, or already checked). Never throws or rejects.
-   */
-  checkTest(
-    test: MochaTest,
-    fail: (error: Error) => void,
-    retry: ((error: Error) => void) | undefined,
-  ): Promise<void> | undefined;
-  /** After the run's `end` event, once the reporter has printed its totals (also per `--watch` run). */
-  afterEnd(): void;
+function missingInternal(Mocha: MochaClass): string | undefined {
+  const proto = Mocha.Runner?.prototype;
+  if (proto === undefined) return 'Mocha.Runner';
+  for (const method of ['emit', 'hookUp', 'fail', 'runTests'] as const) {
+    if (typeof proto[method] !== 'function') return `Mocha.Runner.prototype.${method}`;
+  }
+  for (const method of ['loadFiles', 'loadFilesAsync'] as const) {
+    if (typeof Mocha.prototype[method] !== 'function') return `Mocha.prototype.${method}`;
+  }
+  if (typeof Mocha.Suite !== 'function') return 'Mocha.Suite';
+  const probe = new Mocha.Suite('', undefined, true);
+  if (probe.root !== true) return 'Suite#root';
+  const list = HOOK_LISTS.find((name) => !Array.isArray(probe[name]));
+  return list === undefined ? undefined : `Suite#${list}`;
 }
 
 interface Held {
@@ -119,50 +224,48 @@ interface Held {
   endArgs: unknown[] | undefined;
 }
 
+type PatchedRunner = RunnerPrototype & { [kHeld]?: Held };
 const kHeld = Symbol('loose-ends.heldTestEvents');
 
-const AFTER_EACH = 'afterEach';
-/** Mocha's `EVENT_TEST_RETRY`: an attempt failed and the next one is queued. */
-const RETRY_EVENT = 'retry';
-
-/** Returns why the patch could not be installed, or undefined when it is in place. */
-export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | undefined {
-  const proto = Mocha.Runner?.prototype as (RunnerPrototype & Record<symbol, unknown>) | undefined;
-  if (proto === undefined) return 'Mocha.Runner was not found';
-  for (const method of ['emit', 'hookUp', 'fail', 'runTests'] as const) {
-    if (typeof proto[method] !== 'function') return `Mocha.Runner.prototype.${method} was not found`;
-  }
-  if (proto[PATCHED]) return undefined;
-  const original = proto.emit;
-  const hookUp = proto.hookUp;
-  const runTests = proto.runTests;
+/**
+ * On its `test` event, before any `beforeEach` hook, the test is set up to run under its context;
+ * `hookUp('afterEach')`, once every `afterEach` hook of the test has run, waits for the verdict and
+ * fails a leaking test with `Runner#fail`, as Mocha does for a hook's error (docs/internals.md); and
+ * `emit` holds back a checked test's `pass` and `test end` until then, so a test failed for leaking
+ * is listed once, as failed.
+ */
+function patchRunner(Mocha: Required<MochaClass>, hooks: PluginHooks): void {
+  const proto = Mocha.Runner.prototype as PatchedRunner & Record<symbol, unknown>;
+  if (proto[PATCHED]) return;
+  const { emit, hookUp, runTests } = proto;
   /** The queue `runTests` works through, per suite, while it runs (see `retryLater`). */
   const queues = new WeakMap<MochaSuite, MochaTest[]>();
 
-  const release = (runner: Record<symbol, Held | undefined>): void => {
+  const release = (runner: PatchedRunner): void => {
     const held = runner[kHeld];
     if (held === undefined) return;
     runner[kHeld] = undefined;
-    original.call(runner, 'pass', ...held.passArgs);
-    if (held.endArgs !== undefined) original.call(runner, 'test end', ...held.endArgs);
+    emit.call(runner, 'pass', ...held.passArgs);
+    if (held.endArgs !== undefined) emit.call(runner, 'test end', ...held.endArgs);
   };
 
-  proto.emit = function patchedEmit(
-    this: Record<symbol, Held | undefined>,
-    event: string,
-    ...args: unknown[]
-  ) {
+  proto.emit = function patchedEmit(this: PatchedRunner, event: string, ...args: unknown[]) {
     const held = this[kHeld];
-    const subject = args[0] as MochaTest | undefined;
+    const subject = args[0] as (MochaTest & InternalSuite) | undefined;
     switch (event) {
+      case 'suite':
+        // Emitted for the root suite before its `before` hooks, so before our root `beforeAll`.
+        if (subject?.root === true) subject[RUN_BY_PATCHED_RUNNER] = true;
+        break;
       case 'test':
         release(this);
-        if (subject !== undefined) {
-          safely(() => {
-            hooks.onTestBegin(subject);
-            return true;
-          });
-        }
+        // Not for the tests Mocha marks failed (`failHookAffectedTests`) and announces without running.
+        if (subject === undefined || subject.state !== undefined) break;
+        safely(() =>
+          this.test === subject
+            ? hooks.onTestBegin(subject)
+            : hooks.cannotCheck('Tests', `Runner#test is not the test of the "test" event; ${REPORT}`),
+        );
         break;
       case 'pass':
         release(this);
@@ -184,8 +287,8 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
         if (held !== undefined && held.test === subject) {
           // The leak check failed the test: it never passed, so its `pass` is dropped.
           this[kHeld] = undefined;
-          const result = original.call(this, event, ...args);
-          if (held.endArgs !== undefined) original.call(this, 'test end', ...held.endArgs);
+          const result = emit.call(this, event, ...args);
+          if (held.endArgs !== undefined) emit.call(this, 'test end', ...held.endArgs);
           return result;
         }
         release(this);
@@ -195,20 +298,20 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
         break;
       case 'end': {
         release(this);
-        const result = original.call(this, event, ...args);
+        const result = emit.call(this, event, ...args);
         hooks.afterEnd();
         return result;
       }
       default:
         release(this);
     }
-    return original.call(this, event, ...args);
+    return emit.call(this, event, ...args);
   };
 
   // Mocha decides about a retry when the test function ends, before its afterEach hooks; a leak is
   // known only after them. Its queue is a copy made by `suite.tests.slice()` as `runTests` starts:
   // a `slice` of our own on that one array, for that one call, hands us the copy.
-  proto.runTests = function patchedRunTests(this: RunnerPrototype, suite: MochaSuite, fn: Callback) {
+  proto.runTests = function patchedRunTests(this: RunnerPrototype, suite: InternalSuite, fn: Callback) {
     const tests = suite?.tests;
     if (!Array.isArray(tests) || Object.hasOwn(tests, 'slice')) return runTests.call(this, suite, fn);
     Object.defineProperty(tests, 'slice', {
@@ -229,26 +332,25 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
   };
 
   /** Queues the test's next attempt, as Mocha does for a failed one, or returns undefined if it cannot. */
-  const retryLater = (runner: RunnerPrototype, test: MochaTest): ((error: Error) => void) | undefined => {
+  const retryLater = (runner: PatchedRunner, test: MochaTest): ((error: Error) => void) | undefined => {
     const queue = test.parent === undefined ? undefined : queues.get(test.parent);
     if (queue === undefined || !hasRetriesLeft(test)) return undefined;
-    const retried: RetryableTest = test;
     return (error) => {
-      (runner as unknown as Record<symbol, Held | undefined>)[kHeld] = undefined;
+      runner[kHeld] = undefined;
       // A retried attempt has no state in Mocha: it neither passed nor failed.
-      retried.state = undefined;
-      const next = retried.clone();
-      next.currentRetry?.(retried.currentRetry() + 1);
+      test.state = undefined;
+      const next = test.clone();
+      next.currentRetry?.(test.currentRetry() + 1);
       queue.unshift(next);
-      original.call(runner, RETRY_EVENT, retried, error);
+      emit.call(runner, 'retry', test, error);
     };
   };
 
   // Wraps the callback of the walk through a test's afterEach hooks. When a hook fails, Mocha calls
   // back with the error, then runs the outer suites' hooks in a walk of their own: check after that one.
-  proto.hookUp = function patchedHookUp(this: RunnerPrototype, name: string, fn: Callback) {
+  proto.hookUp = function patchedHookUp(this: PatchedRunner, name: string, fn: Callback) {
     const test = this.test;
-    if (name !== AFTER_EACH || test === undefined) return hookUp.call(this, name, fn);
+    if (name !== 'afterEach' || test === undefined) return hookUp.call(this, name, fn);
     return hookUp.call(this, name, (...args: unknown[]) => {
       // checkTest never throws: it reports its own errors and resolves.
       const checking = args[0]
@@ -256,14 +358,13 @@ export function patchRunner(Mocha: MochaClass, hooks: RunnerHooks): string | und
         : hooks.checkTest(test, (error) => this.fail(test, error), retryLater(this, test));
       if (checking === undefined) return fn(...args);
       const next = (): void => {
-        release(this as unknown as Record<symbol, Held | undefined>);
+        release(this);
         fn(...args);
       };
       checking.then(next, next);
     });
   };
   proto[PATCHED] = true;
-  return undefined;
 }
 
 type RetryableTest = MochaTest & Required<Pick<MochaTest, 'clone' | 'currentRetry' | 'retries'>>;
@@ -281,60 +382,27 @@ function hasRetriesLeft(test: MochaTest): test is RetryableTest {
   }
 }
 
-function safely(predicate: () => boolean): boolean {
-  try {
-    return predicate();
-  } catch {
-    return false;
-  }
-}
-
 /**
- * A spec file's path as the key of its context. Mocha hands absolute paths already, and resolving
- * them again per hook is not free (it can make V8 recompile Node's path normalizer): only a
- * relative one is resolved.
+ * `Mocha.prototype.loadFilesAsync` / `loadFiles` load spec files one at a time under the file's
+ * context, so module-scope work is attributed to its file.
  */
-export function absoluteFile(file: string): string {
-  return path.isAbsolute(file) ? file : path.resolve(file);
-}
-
-export interface FileScopeHooks {
-  /** A run starts loading spec files: forget the previous run's files. */
-  startRun(): void;
-  /** The file's context, or undefined when detection is off: the file then loads untracked. */
-  contextFor(file: string): LeakContext | undefined;
-}
-
-const HOOK_LISTS = ['_beforeAll', '_afterAll', '_beforeEach', '_afterEach'] as const;
-
-/** Returns why the patch could not be installed, or undefined when it is in place. */
-export function patchFileLoading(
-  Mocha: MochaClass,
-  engine: Engine,
-  hooks: FileScopeHooks,
-): string | undefined {
-  const proto = Mocha.prototype as MochaClass['prototype'] & Record<symbol, unknown>;
-  const loadAsync = proto.loadFilesAsync;
-  const loadSync = proto.loadFiles;
-  if (typeof loadAsync !== 'function' || typeof loadSync !== 'function') {
-    return 'Mocha.prototype.loadFilesAsync was not found';
-  }
-  if (proto[PATCHED]) return undefined;
+function patchFileLoading(Mocha: MochaClass, hooks: PluginHooks, engine: Engine): void {
+  const proto = Mocha.prototype as Required<MochaClass['prototype']> & Record<symbol, unknown>;
+  if (proto[PATCHED]) return;
+  const { loadFiles, loadFilesAsync } = proto;
 
   // Hooks a spec file declares outside any `describe` land on the root suite, which has no file.
-  const adoptRootHooks = (suite: MochaSuite, before: Set<MochaHook>, file: string): void => {
-    for (const list of HOOK_LISTS) {
-      for (const hook of suite[list] ?? []) if (!before.has(hook)) hook.file ??= file;
-    }
-  };
-  const rootHooks = (suite: MochaSuite): Set<MochaHook> =>
+  const rootHooks = (suite: InternalSuite): Set<MochaHook> =>
     new Set(HOOK_LISTS.flatMap((list) => suite[list] ?? []));
   const loadUnder = <T>(file: string, load: () => T): T => {
-    const ctx = hooks.contextFor(file);
+    const ctx = hooks.fileContext(file);
     return ctx === undefined ? load() : engine.run(ctx, load, 'module scope');
   };
-  const usable = (mocha: MochaInstance): boolean =>
-    Array.isArray(mocha.files) && mocha.files.length > 0 && typeof mocha.suite === 'object';
+  const usable = (mocha: MochaInstance): boolean => {
+    if (Array.isArray(mocha.files) && typeof mocha.suite === 'object') return mocha.files.length > 0;
+    hooks.cannotCheck('Module scopes of spec files', `mocha.files is not a list of files; ${REPORT}`);
+    return false;
+  };
 
   /**
    * The spec files of one load, one at a time: while a file is yielded, `mocha.files` holds only it;
@@ -350,7 +418,7 @@ export function patchFileLoading(
         const before = rootHooks(mocha.suite);
         const absolute = absoluteFile(file);
         yield { file: absolute, last: index === files.length - 1 };
-        adoptRootHooks(mocha.suite, before, absolute);
+        for (const hook of rootHooks(mocha.suite)) if (!before.has(hook)) hook.file ??= absolute;
       }
     } finally {
       mocha.files = files;
@@ -358,22 +426,42 @@ export function patchFileLoading(
   }
 
   proto.loadFilesAsync = async function (this: MochaInstance, ...args: unknown[]) {
-    if (!usable(this)) return loadAsync.apply(this, args);
+    if (!usable(this)) return loadFilesAsync.apply(this, args);
     let result: unknown;
     for (const { file } of oneAtATime(this)) {
-      result = await loadUnder(file, () => loadAsync.apply(this, args));
+      result = await loadUnder(file, () => loadFilesAsync.apply(this, args));
     }
     return result;
   };
   proto.loadFiles = function (this: MochaInstance, ...args: unknown[]) {
-    if (!usable(this)) return loadSync.apply(this, args);
+    if (!usable(this)) return loadFiles.apply(this, args);
     let result: unknown;
     for (const { file, last } of oneAtATime(this)) {
       // `loadFiles(fn)` calls `fn` when done: only after the last file.
-      result = loadUnder(file, () => loadSync.apply(this, last ? args : []));
+      result = loadUnder(file, () => loadFiles.apply(this, last ? args : []));
     }
     return result;
   };
   proto[PATCHED] = true;
-  return undefined;
+}
+
+/**
+ * A spec file's path as the key of its context. Mocha hands absolute paths already, and resolving
+ * them again per hook is not free (it can make V8 recompile Node's path normalizer): only a
+ * relative one is resolved.
+ */
+export function absoluteFile(file: string): string {
+  return path.isAbsolute(file) ? file : path.resolve(file);
+}
+
+function safely(fn: () => unknown): boolean {
+  try {
+    return Boolean(fn());
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }

@@ -1,7 +1,7 @@
 /**
  * The parts of Mocha's objects this adapter touches, typed structurally so the package does not
- * depend on one Mocha version's type definitions. Underscored fields are Mocha internals that have
- * been stable from Mocha 10 to 12; every use of them is guarded.
+ * depend on one Mocha version's type definitions. Mocha's internals are typed, and used, in
+ * mocha-internals.ts only.
  */
 
 export type RunnableFn = (this: any, ...args: any[]) => unknown;
@@ -9,14 +9,8 @@ export type RunnableFn = (this: any, ...args: any[]) => unknown;
 export interface MochaSuite {
   title: string;
   file?: string;
-  root?: boolean;
   parent?: MochaSuite;
   suites: MochaSuite[];
-  tests?: MochaTest[];
-  _beforeAll?: MochaHook[];
-  _afterAll?: MochaHook[];
-  _beforeEach?: MochaHook[];
-  _afterEach?: MochaHook[];
   afterAll(title: string, fn: RunnableFn): unknown;
 }
 
@@ -40,22 +34,16 @@ export interface MochaTest extends MochaRunnable {
   clone?(): MochaTest;
 }
 
-export interface MochaHook extends MochaRunnable {
-  /** Records an error that the runner then reports as the current test's failure (`Runner#hook`). */
-  error?(err?: unknown): unknown;
-}
+export type MochaHook = MochaRunnable;
 
 /** `this` inside a root hook. */
 export interface HookContext {
-  currentTest?: MochaTest;
   test?: MochaHook;
   runnable?(): MochaHook;
 }
 
 export interface MochaRootHooks {
   beforeAll: RunnableFn;
-  beforeEach: RunnableFn;
-  afterEach: RunnableFn;
 }
 
 /** What Mocha looks for in a module given to `--require`: a root hook plugin and global fixtures. */

@@ -23,34 +23,33 @@ import {
   verdictOf,
   writeReportFile,
 } from '@loose-ends/core';
-import type { RunnerHooks } from './mocha-internals.js';
-import { absoluteFile, loadRunningMocha, patchFileLoading, patchRunner } from './mocha-internals.js';
-import type {
-  HookContext,
-  MochaHook,
-  MochaPlugin,
-  MochaSuite,
-  MochaTest,
-  RunnableFn,
-} from './mocha-shapes.js';
+import {
+  absoluteFile,
+  allHooksUnder,
+  eachHooksAround,
+  patchMocha,
+  rootSuiteOf,
+  whyNotPatched,
+} from './mocha-internals.js';
+import type { HookContext, MochaPlugin, MochaSuite, MochaTest, RunnableFn } from './mocha-shapes.js';
 import { getState, sayOnce } from './state.js';
 import { RELAY_ENV_VARIABLE } from './summary-relay.js';
 
 /**
  * How Mocha is hooked, top to bottom:
  * - `--require @loose-ends/mocha-hooks` loads this module, which exports a root hook plugin and
- *   global fixtures (`mochaHooks`, `mochaGlobalSetup`, `mochaGlobalTeardown`);
- * - the runner's `test` event (or, without the Runner patch, the root `beforeEach`) wraps the test
- *   and its suites' `beforeEach`/`afterEach` hooks so they run under the test's context (docs/internals.md),
- *   the root `beforeAll` wraps `before`/`after` hooks under their file's context, and a patch of
- *   Mocha's file loading runs each spec file's module scope under it;
- * - after the test's `afterEach` hooks, core gives the verdict and a leaking test is failed the way
- *   Mocha fails it for a hook's error, never by throwing, which would stop the whole run (docs/internals.md):
- *   by the Runner patch through `Runner#fail`, or without it by the root `afterEach` (which Mocha
- *   runs after the suites' own) through `Hook#error`. With the patch, our root each-hooks are
- *   removed at the first test: Mocha running them cost every test two hook runs;
+ *   global fixtures, and patches the copy of Mocha that runs the tests. mocha-internals.ts is the
+ *   one file that touches Mocha's internals, and lists them;
+ * - the root `beforeAll` makes sure the tests are run by that copy (else it says, once, that they
+ *   are not checked, and why), wraps `before`/`after` hooks to run under their file's context, and
+ *   adds the final file check. Each spec file's module scope already ran under that context;
+ * - on the runner's `test` event, the test and its suites' each-hooks are wrapped to run under the
+ *   test's context (`setUpTest`);
+ * - after the test's last `afterEach` hook, core gives the verdict (`judgeTest`) and a leaking test
+ *   is failed through `Runner#fail`, as Mocha fails a test for a hook's error; never by throwing,
+ *   which would stop the whole run (docs/internals.md);
  * - a final root `afterAll`, added after every spec file's own, checks the files' scopes;
- * - global teardown prints one summary line, with the workers' parts under `--parallel`.
+ * - one summary line follows the reporter's totals, with the workers' parts under `--parallel`.
  */
 
 /** Put this in a test's or suite's title to let it leave async work running on purpose. */
@@ -95,75 +94,46 @@ function fileContext(file: string): LeakContext {
   return ctx;
 }
 
-/** Escape hatch should a patch of Mocha's internals ever clash with another plugin. */
-export const PATCH_ENV_VARIABLE = 'LOOSE_ENDS_MOCHA_PATCH';
-
-function installMochaPatches(): void {
-  const { Mocha, reason } =
-    process.env[PATCH_ENV_VARIABLE] === 'off'
-      ? { Mocha: undefined, reason: `${PATCH_ENV_VARIABLE}=off` }
-      : loadRunningMocha();
-  state.runnerVersion = mochaVersionOf(Mocha);
-  const runnerProblem = Mocha === undefined ? reason : patchRunner(Mocha, runnerHooks);
-  if (runnerProblem !== undefined) {
-    state.display = 'fallback';
-    state.fallbackReason = runnerProblem;
-  }
-  const fileProblem =
-    Mocha === undefined
-      ? reason
-      : patchFileLoading(Mocha, engine, {
-          startRun: () => {
-            startDetection();
-            state.files = new Map();
-          },
-          contextFor: (file) => (detecting() ? fileContext(file) : undefined),
-        });
-  if (fileProblem !== undefined && detecting()) {
-    sayOnce(
-      'file-scope',
-      `loose-ends: Work started at module scope of spec files is not checked: ${fileProblem}. ` +
-        'Tests, their hooks and before/after hooks are checked as usual.',
-    );
-  }
+function sayNotChecked(what: string, why: string): void {
+  sayOnce(`not checked: ${what}`, `loose-ends: ${what} are NOT checked for leaks in this run: ${why}.`);
 }
 
-const runnerHooks: RunnerHooks = {
-  // Not for the tests Mocha marks failed (a failed beforeEach) and announces without running them:
-  // that happens inside a beforeEach walk, where removing a hook from the list would skip the next.
-  onTestBegin: (test) => {
-    if (test.state !== undefined) return;
-    state.display = 'patched';
-    dropRootEachHooks(test);
-    setUpTest(test);
+// ---------------------------------------------------------------------------------------------
+// How the runner is hooked: at load, the same in both builds of the package (both share `state`).
+
+const { version: mochaVersion, problem: unpatched } = patchMocha(
+  {
+    startRun: () => {
+      startDetection();
+      state.files = new Map();
+    },
+    fileContext: (file) => (detecting() ? fileContext(file) : undefined),
+    onTestBegin: setUpTest,
+    shouldHold: (test) => state.options.mode === 'fail' && state.tests.has(test),
+    checkTest: (test, fail, retry) => (state.tests.has(test) ? judgeTest(test, fail, retry) : undefined),
+    afterEnd: () => {
+      if (!isWorker()) printSummary();
+    },
+    cannotCheck: sayNotChecked,
   },
-  shouldHold: (test) => state.options.mode === 'fail' && state.tests.has(test),
-  checkTest: (test, fail, retry) =>
-    state.tests.has(test)
-      ? judgeTest(
-          test,
-          (error) => {
-            fail(error);
-            return true;
-          },
-          retry,
-        )
-      : undefined,
-  afterEnd: () => {
-    if (!isWorker()) printSummary();
-  },
-};
+  engine,
+);
 
 // ---------------------------------------------------------------------------------------------
-// Root beforeAll: before/after-all hooks run under their file's context, and the file check goes last.
+// Root beforeAll: the run is checked only if the patched Runner runs it. Then before/after-all
+// hooks run under their file's context, and the file check goes last.
 
 function looseEndsBeforeAll(this: HookContext): void {
   state.rootHooksRan = true;
   if (!detecting()) return;
-  startDetection();
-  const root = (this.test ?? this.runnable?.())?.parent;
-  if (root === undefined) return;
   try {
+    const root = rootSuiteOf(this);
+    const problem = unpatched ?? whyNotPatched(root);
+    if (problem !== undefined) {
+      sayNotChecked('Tests', problem);
+      return;
+    }
+    startDetection();
     wrapAllHooks(root);
     // Appended now, after every spec file has added its own root `after` hooks, so it runs last.
     if (!state.preparedRoots.has(root)) {
@@ -179,24 +149,17 @@ function looseEndsBeforeAll(this: HookContext): void {
 
 const FILE_CHECK_TITLE = 'loose-ends: module scope and before/after hooks';
 
-function wrapAllHooks(suite: MochaSuite): void {
-  for (const [list, phase] of [
-    ['_beforeAll', 'beforeAll hook'],
-    ['_afterAll', 'afterAll hook'],
-  ] as const) {
-    for (const hook of suite[list] ?? []) {
-      const file = hook.file ?? suite.file;
-      if (hook.fn === undefined || file === undefined || state.ownHooks.has(hook.fn)) continue;
-      hook.fn = bindToContext(engine, fileContext(absoluteFile(file)), hook.fn, phase);
-    }
+function wrapAllHooks(root: MochaSuite): void {
+  for (const [hook, phase, suite] of allHooksUnder(root)) {
+    const file = hook.file ?? suite.file;
+    if (hook.fn === undefined || file === undefined || state.ownHooks.has(hook.fn)) continue;
+    hook.fn = bindToContext(engine, fileContext(absoluteFile(file)), hook.fn, phase);
   }
-  for (const child of suite.suites ?? []) wrapAllHooks(child);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Setting a test up: the test and its suites' each-hooks run under the test's context. Done on the
-// runner's `test` event where the Runner patch is in place, before any beforeEach hook runs;
-// without the patch, by the root beforeEach.
+// Where the test is wrapped: on the runner's `test` event, before any beforeEach hook runs, the
+// test and its suites' each-hooks are set up to run under the test's context.
 
 function setUpTest(test: MochaTest): void {
   if (!detecting() || state.tests.has(test)) return;
@@ -207,73 +170,23 @@ function setUpTest(test: MochaTest): void {
     state.tests.set(test, ctx);
     // A retry is a clone holding our wrapper: bindToContext unwraps first, so it is never wrapped twice.
     if (test.fn !== undefined) test.fn = bindToContext(engine, ctx, test.fn, 'test');
-    for (let suite = test.parent; suite !== undefined; suite = suite.parent) {
-      wrapEachHooks(suite._beforeEach, ctx, 'beforeEach hook');
-      wrapEachHooks(suite._afterEach, ctx, 'afterEach hook');
+    for (const [hook, phase] of eachHooksAround(test)) {
+      if (hook.fn !== undefined) hook.fn = bindToContext(engine, ctx, hook.fn, phase);
     }
   } catch (error) {
     internalError(error, 'setting up a test');
   }
 }
 
-function looseEndsBeforeEach(this: HookContext): void {
-  const test = this.currentTest;
-  if (test === undefined || !detecting()) return;
-  // Runs only where the Runner patch is not on the copy of Mocha running the tests: with it, the
-  // first test's `test` event removes this hook before it ever runs.
-  if (state.display === 'unknown') state.display = 'fallback';
-  setUpTest(test);
-}
-
-/**
- * Removes our root beforeEach and afterEach from the root suite, where the Runner patch does their
- * work. Called on the `test` event, when Mocha is walking no hook list; once per root suite.
- */
-function dropRootEachHooks(test: MochaTest): void {
-  let root = test.parent;
-  while (root?.parent !== undefined) root = root.parent;
-  if (root === undefined || state.rootsWithoutEachHooks.has(root)) return;
-  state.rootsWithoutEachHooks.add(root);
-  for (const hooks of [root._beforeEach, root._afterEach]) {
-    if (!Array.isArray(hooks)) continue;
-    for (let index = hooks.length - 1; index >= 0; index--) {
-      const fn = hooks[index]?.fn;
-      if (fn !== undefined && state.ownHooks.has(fn)) hooks.splice(index, 1);
-    }
-  }
-}
-
-function wrapEachHooks(hooks: MochaHook[] | undefined, ctx: LeakContext, phase: string): void {
-  for (const hook of hooks ?? []) {
-    if (hook.fn !== undefined && !state.ownHooks.has(hook.fn))
-      hook.fn = bindToContext(engine, ctx, hook.fn, phase);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
-// The verdict, after the suites' own afterEach hooks have cleaned up: from the Runner patch, or
-// without it from the root afterEach.
+// Where the check runs, and how the failure is attached: after the test's last afterEach hook, a
+// leaking test is failed through `Runner#fail` (`failTest`), or, with retries left, retried as
+// Mocha retries a failed attempt (`retryTest`). Never throws.
 
-async function looseEndsAfterEach(this: HookContext): Promise<void> {
-  const test = this.currentTest;
-  if (test === undefined) return;
-  const hook = this.test ?? this.runnable?.();
-  await judgeTest(test, (error) => {
-    if (typeof hook?.error !== 'function') return false;
-    // Mocha then calls `Runner#fail(test, error)`: the test fails, later tests still run.
-    hook.error(error);
-    return true;
-  });
-}
-
-/**
- * Checks a test once; `failTest` fails it and says whether it could; `retryTest`, when the test has
- * retries left, queues its next attempt instead, as Mocha does for a failed attempt. Never throws.
- */
 async function judgeTest(
   test: MochaTest,
-  failTest: (error: Error) => boolean,
-  retryTest?: (error: Error) => void,
+  failTest: (error: Error) => void,
+  retryTest: ((error: Error) => void) | undefined,
 ): Promise<void> {
   const ctx = state.tests.get(test);
   if (ctx === undefined) return;
@@ -294,17 +207,8 @@ async function judgeTest(
     if (test.state === undefined) addRetriedAttempt(state.summary, result.leaks.length > 0);
     else tally(result);
     if (result.error === undefined) return;
-    if (result.shouldFail && test.state === 'passed' && failTest(result.error)) {
-      if (state.display === 'fallback') {
-        sayOnce(
-          'display',
-          `loose-ends: Could not intercept Mocha's reporter events (${state.fallbackReason ?? 'the runner that emits them is another copy of Mocha'}). ` +
-            'A leaking test is failed and counted correctly, but your reporter may also list it as passing.',
-        );
-      }
-      return;
-    }
-    process.stderr.write(`\n${noteFor(test, result)}\n`);
+    if (leakFails) failTest(result.error);
+    else process.stderr.write(`\n${noteFor(test, result)}\n`);
   } catch (error) {
     internalError(error, 'checking a test');
   }
@@ -314,11 +218,10 @@ function noteFor(test: MochaTest, result: CheckResult): string {
   const { warning } = verdictOf(result);
   if (warning !== undefined) return warning;
   const message = result.error?.message ?? '';
-  if (test.state === 'failed') return `loose-ends: This test also failed on its own; in addition: ${message}`;
   if (test.state === 'pending')
     return `loose-ends: This test was skipped while running; before that: ${message}`;
   if (test.state === undefined) return `loose-ends: A failed attempt that Mocha retries: ${message}`;
-  return `loose-ends: Mocha's hook API is not what this version expects, so the test is not failed: ${message}`;
+  return `loose-ends: This test also failed on its own; in addition: ${message}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,8 +258,8 @@ async function checkFileScopes(): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 // Global fixtures: once per run (once per session under --watch), in the main process only.
-// The summary line is printed right after the reporter's totals (Runner `end`, see mocha-internals);
-// teardown prints whatever is left unprinted, which is everything when the Runner patch is not in place.
+// The summary line is printed right after the reporter's totals (the Runner's `end`); teardown
+// prints whatever is left unprinted. Only checks are counted: a run left unchecked prints nothing.
 
 function mochaGlobalSetup(): void {
   if (state.runOpen) return;
@@ -390,7 +293,7 @@ function printSummary(): void {
   if (reportFile !== undefined) {
     writeReportFile(reportFile, summary, {
       runner: 'mocha',
-      runnerVersion: state.runnerVersion,
+      runnerVersion: mochaVersion,
       root: process.cwd(),
     });
   }
@@ -404,11 +307,6 @@ function tally(result: CheckResult): void {
   addToSummary(state.summary, result);
 }
 
-function mochaVersionOf(Mocha: unknown): string | undefined {
-  const version = (Mocha as { prototype?: { version?: unknown } } | undefined)?.prototype?.version;
-  return typeof version === 'string' ? version : undefined;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 function named<F extends RunnableFn>(name: string, fn: F): F {
@@ -420,14 +318,8 @@ function internalError(error: unknown, where: string): void {
   reportInternalError(error, where, PACKAGE);
 }
 
-const mochaHooks = {
-  beforeAll: looseEndsBeforeAll,
-  beforeEach: looseEndsBeforeEach,
-  afterEach: looseEndsAfterEach,
-};
-for (const hook of Object.values(mochaHooks)) state.ownHooks.add(hook);
+const mochaHooks = { beforeAll: looseEndsBeforeAll };
+state.ownHooks.add(looseEndsBeforeAll);
 
 export const plugin: MochaPlugin = { mochaHooks, mochaGlobalSetup, mochaGlobalTeardown };
 export { mochaGlobalSetup, mochaGlobalTeardown, mochaHooks };
-
-installMochaPatches();

@@ -5,7 +5,7 @@ import type { MochaTest, RunnableFn } from './mocha-shapes.js';
 /**
  * Everything the plugin remembers, kept once per process on `globalThis`: Mocha may load this
  * package twice (its CJS build through `--require`, its ESM build from a user's configure module),
- * and both copies must share one set of options, one summary and one set of patches.
+ * and both copies must share one set of options, one summary and one set of patches (mocha-internals.ts marks what it patched).
  */
 export interface PluginState {
   options: ResolvedOptions;
@@ -18,21 +18,11 @@ export interface PluginState {
   relayDirectory: string | undefined;
   /** Our own root hook functions, never wrapped, recognised in runner events. */
   readonly ownHooks: Set<RunnableFn>;
-  /**
-   * Runner patch status: `unknown` until the first test shows whether it is on the copy of Mocha
-   * running the tests (`patched`: its `test` event came through the patch), or not (`fallback`).
-   */
-  display: 'unknown' | 'patched' | 'fallback';
-  fallbackReason: string | undefined;
   readonly said: Set<string>;
   /** Root suites that already have the final file-scope check (one root per run, per file under --parallel). */
   readonly preparedRoots: WeakSet<object>;
-  /** Root suites our root beforeEach and afterEach were removed from (the Runner patch does their work). */
-  readonly rootsWithoutEachHooks: WeakSet<object>;
   /** Between global setup and teardown: only ever true in the main process, never in a `--parallel` worker. */
   runOpen: boolean;
-  /** Of the copy of Mocha running the tests, for the report file. */
-  runnerVersion: string | undefined;
   /** Our root `beforeAll` ran: Mocha loaded this package as a plugin, not just a spec importing it. */
   rootHooksRan: boolean;
 }
@@ -52,13 +42,9 @@ export function getState(): PluginState {
       summary: emptySummary(),
       relayDirectory: undefined,
       ownHooks: new Set(),
-      display: 'unknown',
-      fallbackReason: undefined,
       said: new Set(),
       preparedRoots: new WeakSet(),
-      rootsWithoutEachHooks: new WeakSet(),
       runOpen: false,
-      runnerVersion: undefined,
       rootHooksRan: false,
     };
     holder[STATE_KEY] = state;
