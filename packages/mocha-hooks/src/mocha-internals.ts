@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Engine, LeakContext } from '@loose-ends/core';
@@ -13,7 +12,7 @@ import type { HookContext, MochaHook, MochaSuite, MochaTest } from './mocha-shap
  *
  * | internal | what for | when missing |
  * |---|---|---|
- * | the `mocha` package of the running CLI (`process.argv[1]`), else `require('mocha')` from the working directory | the copy to patch | nothing checked; said |
+ * | `require('mocha')` from the running script (`process.argv[1]`): the CLI's or a worker's own package, or the copy a programmatic run requires | the copy to patch | nothing checked; said |
  * | tests run by that copy's `Runner` (its `suite` event marks the root suite) | | nothing checked; said |
  * | `Runner.prototype.emit` | `test`: set the test up under its context; `pass`, `test end`: held back until the verdict; `fail`: our frames dropped from the stack; `end`: the summary | nothing checked; said |
  * | `Runner.prototype.hookUp('afterEach', fn)` | the verdict, once the test's last `afterEach` hook has run | nothing checked; said |
@@ -134,8 +133,8 @@ export function rootSuiteOf(context: HookContext): MochaSuite {
 export function whyNotPatched(root: MochaSuite): string | undefined {
   if ((root as InternalSuite)[RUN_BY_PATCHED_RUNNER]) return undefined;
   return (
-    `they are run by a copy of Mocha other than the one loose-ends patched (${patchedCopy}). ` +
-    "Run them with your project's mocha CLI, or make require('mocha') from the working directory find the copy that runs them"
+    `they are run by a copy of Mocha other than the one loose-ends patched (${patchedCopy}, which require('mocha') finds ` +
+    "from the running script). Run them with the mocha CLI, or from a script whose require('mocha') finds the copy that runs them"
   );
 }
 
@@ -149,55 +148,32 @@ export function* allHooksUnder(suite: MochaSuite): Generator<[MochaHook, string,
 
 /** The `beforeEach`/`afterEach` hooks that run around `test`, from its own suite outwards. */
 export function* eachHooksAround(test: MochaTest): Generator<[MochaHook, string]> {
-  for (
-    let suite = test.parent as InternalSuite | undefined;
-    suite !== undefined;
-    suite = suite.parent as InternalSuite
-  ) {
-    for (const hook of suite._beforeEach) yield [hook, 'beforeEach hook'];
-    for (const hook of suite._afterEach) yield [hook, 'afterEach hook'];
+  for (let suite = test.parent; suite !== undefined; suite = suite.parent) {
+    for (const hook of (suite as InternalSuite)._beforeEach) yield [hook, 'beforeEach hook'];
+    for (const hook of (suite as InternalSuite)._afterEach) yield [hook, 'afterEach hook'];
   }
-}
-
-/** The `mocha` package directory holding the running CLI or worker script, if there is one. */
-function mochaPackageAbove(file: string): string | undefined {
-  for (let directory = path.dirname(file), depth = 0; depth < 6; depth++) {
-    const manifest = path.join(directory, 'package.json');
-    try {
-      if (existsSync(manifest))
-        return JSON.parse(readFileSync(manifest, 'utf8')).name === 'mocha' ? directory : undefined;
-    } catch {
-      return undefined;
-    }
-    const parent = path.dirname(directory);
-    if (parent === directory) return undefined;
-    directory = parent;
-  }
-  return undefined;
 }
 
 /**
- * Mocha as the CLI loaded it. `require('mocha')` from this package could find another copy (its
- * own devDependency, a hoisted version), whose prototypes the running Mocha never uses.
+ * Mocha as the running script finds it: the CLI (or a `--parallel` worker) finds its own package, a
+ * programmatic run the copy it requires; without a script, as the working directory finds it.
+ * `require('mocha')` from this package could find another copy (its own devDependency, a hoisted one).
  */
 function loadRunningMocha(): { Mocha?: MochaClass; where: string; problem?: string } {
-  const cwd = process.cwd();
-  const requireHere = createRequire(path.join(cwd, 'noop.js'));
-  const script = process.argv[1];
-  const cli = script === undefined ? undefined : mochaPackageAbove(path.resolve(script));
-  const id = cli ?? 'mocha';
+  const from = path.resolve(process.argv[1] ?? 'noop.js');
   try {
-    const where = displayPath(path.dirname(requireHere.resolve(id)));
-    const loaded = requireHere(id) as MochaClass & { default?: MochaClass };
+    const main = createRequire(from).resolve('mocha');
+    const where = displayPath(path.dirname(main));
+    const loaded = createRequire(from)(main) as MochaClass & { default?: MochaClass };
     const Mocha = typeof loaded === 'function' ? loaded : loaded.default;
     if (typeof Mocha === 'function') return { Mocha, where };
-    return { where, problem: `the mocha package at ${where} does not export the Mocha class` };
+    return { where, problem: `the mocha package at ${where} does not export the Mocha class; ${REPORT}` };
   } catch (error) {
     return {
-      where: id,
+      where: 'mocha',
       problem:
-        `the mocha package could not be loaded from ${cwd} (${firstLine(error)}). ` +
-        'Run the tests with the mocha CLI, or from the directory your project’s mocha is installed in',
+        `require('mocha') from ${displayPath(from)} failed (${firstLine(error)}). ` +
+        'Run the tests with the mocha CLI, or from a script that can require the mocha that runs them',
     };
   }
 }
@@ -212,7 +188,12 @@ function missingInternal(Mocha: MochaClass): string | undefined {
     if (typeof Mocha.prototype[method] !== 'function') return `Mocha.prototype.${method}`;
   }
   if (typeof Mocha.Suite !== 'function') return 'Mocha.Suite';
-  const probe = new Mocha.Suite('', undefined, true);
+  let probe: InternalSuite;
+  try {
+    probe = new Mocha.Suite('', undefined, true);
+  } catch {
+    return "a root suite (new Mocha.Suite('', undefined, true) threw)";
+  }
   if (probe.root !== true) return 'Suite#root';
   const list = HOOK_LISTS.find((name) => !Array.isArray(probe[name]));
   return list === undefined ? undefined : `Suite#${list}`;
@@ -252,60 +233,39 @@ function patchRunner(Mocha: Required<MochaClass>, hooks: PluginHooks): void {
   proto.emit = function patchedEmit(this: PatchedRunner, event: string, ...args: unknown[]) {
     const held = this[kHeld];
     const subject = args[0] as (MochaTest & InternalSuite) | undefined;
-    switch (event) {
-      case 'suite':
-        // Emitted for the root suite before its `before` hooks, so before our root `beforeAll`.
-        if (subject?.root === true) subject[RUN_BY_PATCHED_RUNNER] = true;
-        break;
-      case 'test':
-        release(this);
-        // Not for the tests Mocha marks failed (`failHookAffectedTests`) and announces without running.
-        if (subject === undefined || subject.state !== undefined) break;
-        safely(() =>
-          this.test === subject
-            ? hooks.onTestBegin(subject)
-            : hooks.cannotCheck('Tests', `Runner#test is not the test of the "test" event; ${REPORT}`),
-        );
-        break;
-      case 'pass':
-        release(this);
-        if (subject !== undefined && safely(() => hooks.shouldHold(subject))) {
-          this[kHeld] = { test: subject, passArgs: args, endArgs: undefined };
-          return true;
-        }
-        break;
-      case 'test end':
-        if (held !== undefined && held.test === subject && held.endArgs === undefined) {
-          held.endArgs = args;
-          return true;
-        }
-        release(this);
-        break;
-      case 'fail':
-        // The failure of a test or hook we wrapped: the reporter prints this stack.
-        dropOwnFrames(args[1]);
-        if (held !== undefined && held.test === subject) {
-          // The leak check failed the test: it never passed, so its `pass` is dropped.
-          this[kHeld] = undefined;
-          const result = emit.call(this, event, ...args);
-          if (held.endArgs !== undefined) emit.call(this, 'test end', ...held.endArgs);
-          return result;
-        }
-        release(this);
-        break;
-      case 'hook':
-      case 'hook end':
-        break;
-      case 'end': {
-        release(this);
+    // The failure of a test or hook we wrapped: the reporter prints this stack.
+    if (event === 'fail') dropOwnFrames(args[1]);
+    if (held !== undefined && held.test === subject) {
+      if (event === 'test end' && held.endArgs === undefined) {
+        held.endArgs = args;
+        return true;
+      }
+      if (event === 'fail') {
+        // The leak check failed the test: it never passed, so its `pass` is dropped.
+        this[kHeld] = undefined;
         const result = emit.call(this, event, ...args);
-        hooks.afterEnd();
+        if (held.endArgs !== undefined) emit.call(this, 'test end', ...held.endArgs);
         return result;
       }
-      default:
-        release(this);
     }
-    return emit.call(this, event, ...args);
+    if (event !== 'hook' && event !== 'hook end') release(this);
+    // Emitted for the root suite before its `before` hooks, so before our root `beforeAll`.
+    if (event === 'suite' && subject?.root === true) subject[RUN_BY_PATCHED_RUNNER] = true;
+    // Not for the tests Mocha marks failed (`failHookAffectedTests`) and announces without running.
+    if (event === 'test' && subject !== undefined && subject.state === undefined) {
+      safely(() =>
+        this.test === subject
+          ? hooks.onTestBegin(subject)
+          : hooks.cannotCheck('Tests', `Runner#test is not the test of the "test" event; ${REPORT}`),
+      );
+    }
+    if (event === 'pass' && subject !== undefined && safely(() => hooks.shouldHold(subject))) {
+      this[kHeld] = { test: subject, passArgs: args, endArgs: undefined };
+      return true;
+    }
+    const result = emit.call(this, event, ...args);
+    if (event === 'end') hooks.afterEnd();
+    return result;
   };
 
   // Mocha decides about a retry when the test function ends, before its afterEach hooks; a leak is

@@ -203,7 +203,7 @@ describe('Mocha options and run modes', () => {
       'the tests are run by another copy of Mocha than the patched one',
       [],
       { script: 'extra/other-copy.cjs' },
-      /they are run by a copy of Mocha other than the one loose-ends patched \(.+\)\. Run them with your project's mocha CLI, or make require\('mocha'\) from the working directory find the copy that runs them\./,
+      /they are run by a copy of Mocha other than the one loose-ends patched \(.+, which require\('mocha'\) finds from the running script\)\. Run them with the mocha CLI, or from a script whose require\('mocha'\) finds the copy that runs them\./,
     ],
   ] as const) {
     it(`when ${how}: runs the tests unchecked and says once why, and what to do`, async () => {
