@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import type { MochaRun } from './run-mocha.js';
 import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
 
 const project = path.join(FIXTURES, 'esm');
+const at = (file: string, site: string, call: string) => leakSite(file, site, { root: project, call });
 const LEAKY = [
   'leaky: socket left open',
   'leaky: worker never terminated',
@@ -37,18 +39,19 @@ for (const mode of ['serial', 'parallel'] as const) {
     });
 
     it('reports kind and creation line from file:// ESM stacks', () => {
-      assert.match(
-        failureDetail(run, 'leaky: socket left open'),
-        /1 socket\.[\s\S]*Created at test\/network\.spec\.mjs:21:24/,
-      );
-      assert.match(
-        failureDetail(run, 'leaky: worker never terminated'),
-        /1 worker\.[\s\S]*network\.spec\.mjs:33:20/,
-      );
-      assert.match(
-        failureDetail(run, 'leaky: interval started after this.timeout()'),
-        /1 interval\.[\s\S]*Created at test\/timing\.spec\.js:8:5/,
-      );
+      for (const [title, kind, where] of [
+        ['leaky: socket left open', 'socket', at('test/network.spec.mjs', 'socket', 'connect')],
+        ['leaky: worker never terminated', 'worker', at('test/network.spec.mjs', 'worker', 'new Worker')],
+        [
+          'leaky: interval started after this.timeout()',
+          'interval',
+          at('test/timing.spec.js', 'interval', 'setInterval'),
+        ],
+      ] as const) {
+        const detail = failureDetail(run, title);
+        assert.ok(detail.includes(`left 1 async task running: 1 ${kind}.`), detail);
+        assert.ok(detail.includes(`Created at ${where}`), detail);
+      }
     });
 
     it('keeps the server-side socket of a leaky connection on the file, closed by after()', () => {
