@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import { type PackageDirectory, packAll, ROOT } from './pack.js';
 import { readQuickStart } from './readme-quick-start.js';
 
@@ -28,9 +29,8 @@ interface Runner {
   readonly version: string;
   readonly args: readonly string[];
   readonly leakyFile: string;
+  /** Its `setInterval` line ends with `// LEAK: interval`: the creation line the report must name. */
   readonly leaky: string;
-  /** Where the leaky test's `setInterval` is: the creation line the report must name. */
-  readonly leakAt: string;
   readonly cleanFile: string;
   readonly clean: string;
   /** What the runner prints when the clean file or test passes, and its totals line. */
@@ -45,8 +45,7 @@ const RUNNERS: readonly Runner[] = [
     version: devDependency('packages/jest-env/package.json', 'jest'),
     args: ['--ci'],
     leakyFile: 'test/leaky.test.js',
-    leaky: "test('leaks an interval', () => {\n  setInterval(() => {}, 1000);\n});\n",
-    leakAt: 'test/leaky.test.js:2:3',
+    leaky: "test('leaks an interval', () => {\n  setInterval(() => {}, 1000); // LEAK: interval\n});\n",
     cleanFile: 'test/clean.test.js',
     clean: "test('clears its interval', () => {\n  clearInterval(setInterval(() => {}, 1000));\n});\n",
     passed: /PASS test\/clean\.test\.js/,
@@ -63,8 +62,7 @@ const RUNNERS: readonly Runner[] = [
     args: ['run'],
     leakyFile: 'test/leaky.test.ts',
     leaky:
-      "import { test } from 'vitest';\n\ntest('leaks an interval', () => {\n  setInterval(() => {}, 1000);\n});\n",
-    leakAt: 'test/leaky.test.ts:4:3',
+      "import { test } from 'vitest';\n\ntest('leaks an interval', () => {\n  setInterval(() => {}, 1000); // LEAK: interval\n});\n",
     cleanFile: 'test/clean.test.ts',
     clean:
       "import { test } from 'vitest';\n\ntest('clears its interval', () => {\n  clearInterval(setInterval(() => {}, 1000));\n});\n",
@@ -77,8 +75,7 @@ const RUNNERS: readonly Runner[] = [
     version: devDependency('packages/mocha-hooks/package.json', 'mocha'),
     args: [],
     leakyFile: 'test/leaky.test.js',
-    leaky: "it('leaks an interval', () => {\n  setInterval(() => {}, 1000);\n});\n",
-    leakAt: 'test/leaky.test.js:2:3',
+    leaky: "it('leaks an interval', () => {\n  setInterval(() => {}, 1000); // LEAK: interval\n});\n",
     cleanFile: 'test/clean.test.js',
     clean: "it('clears its interval', () => {\n  clearInterval(setInterval(() => {}, 1000));\n});\n",
     passed: /✔ clears its interval/,
@@ -155,13 +152,11 @@ describe('the README quick start, installed from the packed tarballs', () => {
         timeout: 120_000,
       });
       const output = `${run.stdout}\n${run.stderr}`;
+      const leakAt = leakSite(runner.leakyFile, 'interval', { root: project, call: 'setInterval' });
       assert.notEqual(run.status, 0, output);
       assert.notEqual(run.status, null, `${runner.name} did not exit:\n${output}`);
       assert.match(output, /leaks an interval" left 1 async task running: 1 interval/, output);
-      assert.ok(
-        output.includes(`Created at ${runner.leakAt}`),
-        `no "Created at ${runner.leakAt}"\n${output}`,
-      );
+      assert.ok(output.includes(`Created at ${leakAt}`), `no "Created at ${leakAt}"\n${output}`);
       assert.match(output, runner.passed, output);
       assert.match(output, runner.totals, output);
       assert.match(output, /1 of 2 tests left 1 async task running \(1 interval\)/, output);

@@ -10,9 +10,11 @@ export class RefreshingCache<T> {
 
   async start(): Promise<void> {
     this.value = await this.load();
-    this.timer = setInterval(async () => {
-      this.value = await this.load();
-    }, this.refreshMs);
+    this.timer = setInterval(() => this.refresh(), this.refreshMs); // LEAK: cache-refresh
+  }
+
+  private async refresh(): Promise<void> {
+    this.value = await this.load();
   }
 
   get(): T {

@@ -38,7 +38,7 @@ describe('price server', () => {
   });
 
   it('accepts raw TCP connections (leaves the socket open)', async () => {
-    const socket = net.connect(Number(new URL(shared.url).port), '127.0.0.1');
+    const socket = net.connect(Number(new URL(shared.url).port), '127.0.0.1'); // LEAK: raw-socket
     await new Promise((resolve) => socket.once('connect', resolve));
     assert.ok(socket.remotePort);
   });

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { describe, test } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import { resolveOptions } from '../src/index.js';
 import { runAsTest } from './helpers.js';
 
@@ -120,41 +121,38 @@ describe('containment of reported leaks', () => {
 
 /**
  * Runs a fixture in which test A leaves a timer that fails after A has ended; returns the lines of
- * the message its handler caught, and the line of the fixture's `// LEAK: late-timer`.
+ * the message its handler caught, and `<name>:<line>:<column>` of the fixture's `// LEAK: late-timer`.
  */
-async function runLateFixture(name: string): Promise<{ lines: string[]; line: number }> {
+async function runLateFixture(name: string): Promise<{ lines: string[]; where: string }> {
   const { execFileSync } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
-  const { readFileSync } = await import('node:fs');
-  const fixture = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-  const line =
-    readFileSync(fixture, 'utf8')
-      .split('\n')
-      .findIndex((l) => l.includes('LEAK: late-timer')) + 1;
+  const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+  const where = leakSite(name, 'late-timer', { root: fixtures, call: 'setTimeout' });
+  const fixture = `${fixtures}${name}`;
   const output = execFileSync(process.execPath, ['--import', 'tsx', fixture], { encoding: 'utf8' });
   const caught = output.split('\n').find((l) => l.startsWith('CAUGHT '));
   assert.ok(caught, output);
-  return { lines: (JSON.parse(caught.slice('CAUGHT '.length)) as string).split('\n'), line };
+  return { lines: (JSON.parse(caught.slice('CAUGHT '.length)) as string).split('\n'), where };
 }
 
 test('an error thrown by work a test left running names that test and where the work began', async () => {
-  const { lines, line } = await runLateFixture('late-error.ts');
+  const { lines, where } = await runLateFixture('late-error.ts');
   assert.equal(lines[0], 'late boom');
   assert.match(
     lines[1]!,
     new RegExp(
-      `^loose-ends: Thrown by setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*late-error\\.ts:${line}:3; it is not from the test running now\\.$`,
+      `^loose-ends: Thrown by setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*${where.replace(/[.]/g, '\\.')}; it is not from the test running now\\.$`,
     ),
   );
 });
 
 test('an unhandled rejection by work a test left running names that test', async () => {
-  const { lines, line } = await runLateFixture('late-rejection.ts');
+  const { lines, where } = await runLateFixture('late-rejection.ts');
   const [first, note, ...rest] = lines;
   assert.equal(first, 'late rejection');
   assert.deepEqual(rest, []);
   // Node < 24 says which callback created the promise; from 24 on only its context is known.
-  const origin = `setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*late-rejection\\.ts:${line}:3`;
+  const origin = `setTimeout for 30 ms \\(timeout\\) that test "A" left running, created at .*${where.replace(/[.]/g, '\\.')}`;
   assert.match(
     note!,
     new RegExp(

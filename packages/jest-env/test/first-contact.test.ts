@@ -5,8 +5,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakLine } from '@loose-ends-fixtures/leak-site';
 import type { JestRun } from './run-jest.js';
 import { fixturesDirectory, runJest } from './run-jest.js';
+
+const FIRST_CONTACT = path.join(fixturesDirectory, 'jest30/first-contact');
 
 const OUTSIDE_A_TEST =
   'loose-ends: allowLeaks() was called where no test is running (at module scope, in a describe body, or in code no test started). ' +
@@ -15,7 +18,7 @@ const OUTSIDE_A_TEST =
 describe('first contact: what the quick start installs is all a Jest user imports', () => {
   let run: JestRun;
   before(() => {
-    run = runJest(path.join(fixturesDirectory, 'jest30/first-contact'));
+    run = runJest(FIRST_CONTACT);
   });
 
   test('allowLeaks, leakAllowed and LooseEndsOptionsError come from @loose-ends/jest-env', () => {
@@ -39,10 +42,11 @@ describe('first contact: what the quick start installs is all a Jest user import
 
   test('allowLeaks at module scope or in a describe body fails the file, saying where to call it, with the code frame at the call', () => {
     assert.equal(run.status, 1, run.output);
-    for (const [file, line] of [
-      ['module-scope.case.js', '> 3 | allowLeaks();'],
-      ['describe-body.case.js', "> 4 |   allowLeaks('interval');"],
+    for (const [file, site, code] of [
+      ['module-scope.case.js', 'module-scope', 'allowLeaks();'],
+      ['describe-body.case.js', 'describe-body', "  allowLeaks('interval');"],
     ] as const) {
+      const line = `> ${leakLine(file, site, { root: FIRST_CONTACT })} | ${code}`;
       const result = run.file(file);
       assert.equal(result.status, 'failed');
       assert.ok(result.message.includes('Test suite failed to run'), result.message);
@@ -54,7 +58,7 @@ describe('first contact: what the quick start installs is all a Jest user import
 
 describe('first contact: a docblock pragma with a typo', () => {
   test('fails that file, naming the pragma, the accepted values and the one meant', () => {
-    const run = runJest(path.join(fixturesDirectory, 'jest30/first-contact'), ['bad-pragma.case.js']);
+    const run = runJest(FIRST_CONTACT, ['bad-pragma.case.js']);
     assert.equal(run.status, 1, run.output);
     assert.match(
       run.file('bad-pragma.case.js').message,

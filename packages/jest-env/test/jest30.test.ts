@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakLine, leakSite } from '@loose-ends-fixtures/leak-site';
 import type { JestRun } from './run-jest.js';
-import { markerLine, runJest } from './run-jest.js';
+import { fixturesDirectory, runJest } from './run-jest.js';
 
-const at = (file: string, marker: string) => markerLine(`jest30/tests/${file}`, marker);
+const at = (file: string, site: string) =>
+  leakSite(`tests/${file}`, site, { root: path.join(fixturesDirectory, 'jest30') });
 
 function assertLeak(run: JestRun, title: string, kind: RegExp, where: string, phase = 'Created at'): void {
   const result = run.test(title);
@@ -66,10 +69,11 @@ describe('Jest 30, two workers: every behaviour in one run', () => {
   });
 
   test("Jest's own formatter draws the code frame at the creation line", () => {
-    assert.match(
-      run.output,
-      /> \d+ \| +leak\(setInterval\(\(\) => \{\}, 1000\)\); \/\/ marker:body-interval/,
-    );
+    const line = leakLine('tests/timers.test.js', 'body-interval', {
+      root: path.join(fixturesDirectory, 'jest30'),
+    });
+    const frame = `> ${line} |   leak(setInterval(() => {}, 1000)); // LEAK: body-interval`;
+    assert.ok(run.output.includes(frame), `expected "${frame}" in:\n${run.output}`);
   });
 
   test('a test that times out reports its leftovers next to the timeout', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import type { JestRun } from './run-jest.js';
 import { fixturesDirectory, runJest } from './run-jest.js';
 
@@ -9,12 +9,7 @@ import { fixturesDirectory, runJest } from './run-jest.js';
 const SMOKE = path.join(fixturesDirectory, 'jest-smoke');
 
 /** `/…/jest-smoke/smoke.test.js:9`: outside the fixture that runs it, so reports name it absolutely. */
-function at(file: string, marker: string): string {
-  const lines = readFileSync(path.join(SMOKE, file), 'utf8').split('\n');
-  const index = lines.findIndex((line) => line.includes(`// marker:${marker}`));
-  if (index === -1) throw new Error(`no "// marker:${marker}" in ${file}`);
-  return `${path.join(SMOKE, file)}:${index + 1}`;
-}
+const at = (file: string, site: string) => leakSite(path.join(SMOKE, file), site);
 
 for (const major of [28, 29]) {
   describe(`Jest ${major} smoke`, () => {

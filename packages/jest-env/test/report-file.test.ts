@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ReportDocument, ReportedLeak } from '@loose-ends/core';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { JestRun } from './run-jest.js';
-import { fixturesDirectory, markerLine, runJest } from './run-jest.js';
+import { fixturesDirectory, runJest } from './run-jest.js';
 
 const schema = createRequire(import.meta.url)('@loose-ends/core/report-schema.json');
 const validate = addFormats.default(new Ajv2020({ allErrors: true, strict: true })).compile(schema);
-const at = (file: string, marker: string) => markerLine(`jest30/tests/${file}`, marker);
+const at = (file: string, site: string) =>
+  leakSite(`tests/${file}`, site, { root: path.join(fixturesDirectory, 'jest30') });
 const where = (leak: ReportedLeak | undefined) => `${leak?.location?.file}:${leak?.location?.line}`;
 const forTest = (report: ReportDocument, ...title: string[]) =>
   report.leaks.filter((leak) => leak.test.join(' > ') === title.join(' > '));

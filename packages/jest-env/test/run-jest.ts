@@ -104,12 +104,3 @@ export function jestRunOf(status: number | null, output: string, files: FileResu
     },
   };
 }
-
-/** `tests/timers.test.js:27`: the line of the fixture holding `// marker:<name>`. */
-export function markerLine(fixtureFile: string, marker: string): string {
-  const source = readFileSync(path.join(fixturesDirectory, fixtureFile), 'utf8').split('\n');
-  const index = source.findIndex((line) => line.includes(`marker:${marker}`));
-  if (index === -1) throw new Error(`marker ${marker} not found in ${fixtureFile}`);
-  const relative = fixtureFile.split('/').slice(1).join('/');
-  return `${relative}:${index + 1}`;
-}

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakLine, leakSite } from '@loose-ends-fixtures/leak-site';
 import type { JestRun } from './run-jest.js';
-import { markerLine, runJest } from './run-jest.js';
+import { fixturesDirectory, runJest } from './run-jest.js';
 
 const TRANSFORMS = ['ts-jest', 'babel-jest', '@swc/jest'] as const;
 
@@ -16,7 +18,9 @@ function failureOf(output: string, project: string): string {
 
 describe('TypeScript tests through ts-jest, babel-jest and @swc/jest (one run, three projects)', () => {
   let run: JestRun;
-  const where = markerLine('jest-ts/tests/poller.test.ts', 'ts-interval');
+  const root = path.join(fixturesDirectory, 'jest-ts');
+  const where = leakSite('tests/poller.test.ts', 'ts-interval', { root });
+  const line = leakLine('tests/poller.test.ts', 'ts-interval', { root });
   before(() => {
     run = runJest('jest-ts');
   });
@@ -42,8 +46,8 @@ describe('TypeScript tests through ts-jest, babel-jest and @swc/jest (one run, t
       );
       const frame = section.split('\n').find((line) => /^\s+> +\d+ \| /.test(line));
       assert.ok(frame !== undefined, `${transform} should draw a code frame\n${section}`);
-      assert.ok(frame.includes(`> ${where.split(':')[1]!.padStart(2)} |`), `${transform}: ${frame}`);
-      assert.match(frame, /marker:ts-interval/);
+      assert.ok(frame.includes(`> ${String(line).padStart(2)} |`), `${transform}: ${frame}`);
+      assert.ok(frame.endsWith('// LEAK: ts-interval'), `${transform}: ${frame}`);
     }
   });
 });

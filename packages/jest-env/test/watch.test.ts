@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import type { FileResult, JestRun } from './run-jest.js';
-import { fixturesDirectory, jestBinFor, jestRunOf, markerLine } from './run-jest.js';
+import { fixturesDirectory, jestBinFor, jestRunOf } from './run-jest.js';
 
 const fixture = path.join(fixturesDirectory, 'jest-watch');
-const at = (marker: string) =>
-  markerLine('jest-watch/template/tests/leaks.test.js', marker).replace(/^template\//, '');
+const at = (site: string) => leakSite('tests/leaks.test.js', site, { root: path.join(fixture, 'template') });
 /** Printed by Jest after it writes the JSON results of a run: the end of one watch-mode run. */
 const RUN_END = /^Test results written to: .*$/gm;
 

@@ -1,18 +1,35 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { leakLine, leakSite } from '@loose-ends-fixtures/leak-site';
 import type { MochaRun } from './run-mocha.js';
 import { describeRun, FIXTURES, failureDetail, runMocha } from './run-mocha.js';
 
 const project = path.join(FIXTURES, 'cjs');
+const at = (file: string, site: string, call?: string) => leakSite(file, site, { root: project, call });
+const MODULE_SCOPE_INTERVAL = at('test/file-scope.spec.cjs', 'module-scope', 'setInterval');
 
+/**
+ * The tests that fail for what they left running: the kind their report names, and where it began
+ * (the `// LEAK: <site>` line of test/tests.spec.cjs, at the column of `call`). A new leaky test in
+ * the fixture is one entry here.
+ */
 const LEAKY = [
-  'leaky: forgets clearInterval',
-  'leaky: server never closed',
-  'leaky: done test leaves a timeout',
-  'leaky: child process not killed',
-  'leaky: interval set up in beforeEach',
+  { title: 'leaky: forgets clearInterval', kind: 'interval', site: 'interval', call: 'setInterval' },
+  { title: 'leaky: server never closed', kind: 'server', site: 'server', call: 'listen' },
+  // Also: the runner continuation after done() is not blamed on the test (1 timeout, not 2).
+  { title: 'leaky: done test leaves a timeout', kind: 'timeout', site: 'done-timeout', call: 'setTimeout' },
+  { title: 'leaky: child process not killed', kind: 'child process', site: 'child-process', call: 'spawn' },
+  {
+    title: 'leaky: interval set up in beforeEach',
+    kind: 'interval',
+    site: 'beforeEach',
+    call: 'setInterval',
+    created: 'Created in the beforeEach hook at',
+  },
 ];
+/** Failures that are not one leaky test's: the test failing on its own, and the file-scope check. */
+const OTHER_FAILURES = 2;
 const CLEAN = [
   'clean: clears its timer',
   'clean: closes its server',
@@ -30,46 +47,32 @@ describe('Mocha 11, CommonJS specs, serial run', () => {
     run = await runMocha(project);
   });
 
-  it('lists each leaking test once, as failed, and never as passing', () => {
-    for (const title of LEAKY) {
+  for (const { title, kind, site, call, created = 'Created at' } of LEAKY) {
+    it(`fails once, never listed as passing, naming the ${kind} and where it began: ${title}`, () => {
       assert.equal(run.failed.filter((t) => t === title).length, 1, `${title}\n${describeRun(run)}`);
       assert.ok(!run.passed.includes(title), `${title} also listed as passing\n${describeRun(run)}`);
-    }
-  });
+      const detail = failureDetail(run, title);
+      assert.ok(detail.includes(`left 1 async task running: 1 ${kind}.`), detail);
+      const where = `${created} ${at('test/tests.spec.cjs', site, call)}`;
+      assert.ok(detail.includes(where), `expected "${where}" in:\n${detail}`);
+    });
+  }
 
   it('passes clean tests, including the opted-out ones', () => {
     for (const title of CLEAN) assert.ok(run.passed.includes(title), `${title}\n${describeRun(run)}`);
   });
 
   it('counts each failure once in the totals and in the exit code', () => {
-    // 5 leaky tests, 1 test failing on its own, 1 file-scope check.
-    assert.deepEqual(run.totals, { passing: CLEAN.length, failing: 7, pending: 0 }, describeRun(run));
-    assert.equal(run.code, 7, describeRun(run));
+    const failing = LEAKY.length + OTHER_FAILURES;
+    assert.deepEqual(run.totals, { passing: CLEAN.length, failing, pending: 0 }, describeRun(run));
+    assert.equal(run.code, failing, describeRun(run));
   });
 
-  it('names the resource kind, the creation file:line and draws a code frame', () => {
+  it("draws a code frame at the creation line, and names a timer's delay", () => {
     const interval = failureDetail(run, 'leaky: forgets clearInterval');
-    assert.match(interval, /left 1 async task running: 1 interval\./);
-    assert.match(interval, /Created at test\/tests\.spec\.cjs:12:5/);
-    assert.match(interval, /> 12 \|\s+setInterval\(\(\) => \{\}, 1000\);/);
-    assert.match(failureDetail(run, 'leaky: server never closed'), /1 server\.[\s\S]*tests\.spec\.cjs:17:/);
-    assert.match(
-      failureDetail(run, 'leaky: child process not killed'),
-      /1 child process\.[\s\S]*tests\.spec\.cjs:36:5/,
-    );
-  });
-
-  it('does not blame the runner continuation after done() on the test', () => {
-    const detail = failureDetail(run, 'leaky: done test leaves a timeout');
-    assert.match(detail, /left 1 async task running: 1 timeout\./);
-    assert.match(detail, /setTimeout for 20000 ms/);
-  });
-
-  it('blames a leak set up in a suite beforeEach on the test, saying where it began', () => {
-    assert.match(
-      failureDetail(run, 'leaky: interval set up in beforeEach'),
-      /Created in the beforeEach hook at test\/tests\.spec\.cjs:74:5/,
-    );
+    const frameLine = leakLine('test/tests.spec.cjs', 'interval', { root: project });
+    assert.match(interval, new RegExp(`> ${frameLine} \\|\\s+setInterval\\(\\(\\) => \\{\\}, 1000\\);`));
+    assert.match(failureDetail(run, 'leaky: done test leaves a timeout'), /setTimeout for 20000 ms/);
   });
 
   it('keeps a test failing for its own reason once, and reports its leak as a note', () => {
@@ -87,8 +90,9 @@ describe('Mocha 11, CommonJS specs, serial run', () => {
       detail,
       /module scope and before-all hooks of test\/file-scope\.spec\.cjs left 2 async tasks/,
     );
-    assert.match(detail, /Created in the module scope at test\/file-scope\.spec\.cjs:4:16/);
-    assert.match(detail, /Created in the beforeAll hook at test\/file-scope\.spec\.cjs:13:5/);
+    assert.ok(detail.includes(`Created in the module scope at ${MODULE_SCOPE_INTERVAL}`), detail);
+    const before = at('test/file-scope.spec.cjs', 'before', 'setInterval');
+    assert.ok(detail.includes(`Created in the beforeAll hook at ${before}`), detail);
     // The server closed by after() is not reported.
     assert.doesNotMatch(detail, /Server listening|server is still/);
   });
@@ -117,7 +121,7 @@ describe('Mocha 11, programmatic run (spec files loaded by the synchronous loadF
       /module scope and before-all hooks of test\/file-scope\.spec\.cjs left 2 async tasks/,
       describeRun(run),
     );
-    assert.match(detail, /Created in the module scope at test\/file-scope\.spec\.cjs:4:16/);
+    assert.ok(detail.includes(`Created in the module scope at ${MODULE_SCOPE_INTERVAL}`), detail);
     assert.doesNotMatch(detail, /clean\.spec\.cjs/);
     assert.equal(run.totals.passing, 4, describeRun(run));
     assert.equal(run.code, 1, describeRun(run));

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import { leakLine, leakSite } from '@loose-ends-fixtures/leak-site';
 import type { MochaRun } from './run-mocha.js';
 import { describeRun, EXAMPLE, failureDetail, runMocha } from './run-mocha.js';
 
 // examples/mocha: TypeScript specs loaded through tsx (`node-option: import=tsx`), plugin by name.
+const at = (file: string, site: string, call: string) => leakSite(file, site, { root: EXAMPLE, call });
+
 describe('TypeScript specs via tsx (examples/mocha)', () => {
   let run: MochaRun;
   before(async () => {
@@ -21,16 +24,16 @@ describe('TypeScript specs via tsx (examples/mocha)', () => {
 
   it('points at the TypeScript source line through source maps', () => {
     const cache = failureDetail(run, 'forgets cache.stop()');
-    assert.match(cache, /1 interval\.[\s\S]*Created at src\/cache\.ts:13:18/);
-    assert.match(cache, /> 13 \|\s+this\.timer = setInterval/);
-    assert.match(
-      failureDetail(run, 'leaves the socket open'),
-      /1 socket\.[\s\S]*test\/server\.spec\.ts:41:24/,
-    );
+    assert.match(cache, /left 1 async task running: 1 interval\./);
+    assert.ok(cache.includes(`Created at ${at('src/cache.ts', 'cache-refresh', 'setInterval')}`), cache);
+    const frameLine = leakLine('src/cache.ts', 'cache-refresh', { root: EXAMPLE });
+    assert.match(cache, new RegExp(`> ${frameLine} \\|\\s+this\\.timer = setInterval`));
+    const socket = failureDetail(run, 'leaves the socket open');
+    assert.match(socket, /left 1 async task running: 1 socket\./);
+    assert.ok(socket.includes(at('test/server.spec.ts', 'raw-socket', 'connect')), socket);
     assert.match(failureDetail(run, 'floating promise'), /1 timeout\.[\s\S]*setTimeout for 30000 ms/);
-    assert.match(
-      failureDetail(run, 'has a watcher ready'),
-      /Created in the beforeEach hook at src\/watcher\.ts:5:10/,
-    );
+    const watcher = failureDetail(run, 'has a watcher ready');
+    const where = at('src/watcher.ts', 'config-watcher', 'watch(');
+    assert.ok(watcher.includes(`Created in the beforeEach hook at ${where}`), watcher);
   });
 });

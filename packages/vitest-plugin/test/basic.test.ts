@@ -1,38 +1,42 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import type { VitestRun } from './helpers.js';
-import { describeRun, failedTests, markerLine, runVitest, VITEST_PACKAGE } from './helpers.js';
+import { describeRun, FIXTURES, failedTests, runVitest, VITEST_PACKAGE } from './helpers.js';
 
 const FIXTURE = 'basic';
+const at = (file: string, site: string, call?: string) =>
+  leakSite(file, site, { root: path.join(FIXTURES, FIXTURE), call });
 
-/** Every test the fixture expects to fail, with the kind its message must name and its `// LEAK:` marker. */
-const LEAKY: Record<string, { file: string; label: string; marker: string; phase?: string }> = {
-  'leaky interval': { file: 'test/leaks.test.js', label: '1 interval', marker: 'interval' },
-  'leaky server': { file: 'test/leaks.test.js', label: '1 server', marker: 'server' },
-  'leaky socket': { file: 'test/leaks.test.js', label: 'socket', marker: 'socket' },
-  'leaky child process': { file: 'test/leaks.test.js', label: '1 child process', marker: 'child-process' },
-  'leaky floating promise on a timer': { file: 'test/leaks.test.js', label: '1 timeout', marker: 'timeout' },
+/** Every test the fixture expects to fail, with the kind its message must name and its `// LEAK: <site>`. */
+const LEAKY: Record<string, { file: string; label: string; site: string; phase?: string }> = {
+  'leaky interval': { file: 'test/leaks.test.js', label: '1 interval', site: 'interval' },
+  'leaky server': { file: 'test/leaks.test.js', label: '1 server', site: 'server' },
+  'leaky socket': { file: 'test/leaks.test.js', label: 'socket', site: 'socket' },
+  'leaky child process': { file: 'test/leaks.test.js', label: '1 child process', site: 'child-process' },
+  'leaky floating promise on a timer': { file: 'test/leaks.test.js', label: '1 timeout', site: 'timeout' },
   'a leak set up in beforeEach leaks through its beforeEach': {
     file: 'test/leaks.test.js',
     label: '1 interval',
-    marker: 'beforeEach',
+    site: 'beforeEach',
     phase: 'beforeEach hook',
   },
   'leaky despite allowing another kind': {
     file: 'test/leaks.test.js',
     label: '1 timeout',
-    marker: 'allow-other',
+    site: 'allow-other',
   },
-  'leaky ts poller': { file: 'test/modes.test.ts', label: '1 interval', marker: 'ts' },
+  'leaky ts poller': { file: 'test/modes.test.ts', label: '1 interval', site: 'ts' },
   'concurrent tests leaky concurrent': {
     file: 'test/modes.test.ts',
     label: '1 interval',
-    marker: 'concurrent',
+    site: 'concurrent',
   },
   'leaky test in a file with module-scope work': {
     file: 'test/module-scope.test.js',
     label: '1 interval',
-    marker: 'module-file-test',
+    site: 'module-file-test',
   },
 };
 
@@ -85,7 +89,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
         message.includes(expected.label),
         `"${fullName}" should name "${expected.label}":\n${message}`,
       );
-      const where = markerLine(FIXTURE, expected.file, expected.marker);
+      const where = at(expected.file, expected.site);
       const created = expected.phase === undefined ? 'Created at' : `Created in the ${expected.phase} at`;
       assert.ok(
         message.includes(`${created} ${where}:`),
@@ -95,7 +99,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
   });
 
   test('Vitest draws its code frame at the creation line', () => {
-    const where = markerLine(FIXTURE, 'test/modes.test.ts', 'ts');
+    const where = at('test/modes.test.ts', 'ts');
     assert.match(
       run.output,
       new RegExp(`❯ startPolling ${where.replace(/[.]/g, '\\.')}:\\d+`),
@@ -116,7 +120,7 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
       file.message,
       /The module scope and before-all hooks of test\/modes\.test\.ts left 1 async task/,
     );
-    const where = markerLine(FIXTURE, 'test/modes.test.ts', 'beforeAll');
+    const where = at('test/modes.test.ts', 'beforeAll');
     assert.ok(file.message.includes(where), `${where} expected in:\n${file.message}`);
     const other = run.files.find((f) => f.name.endsWith('leaks.test.js'));
     assert.doesNotMatch(other?.message ?? '', /module scope/, 'leaks.test.js leaks nothing at file scope');
@@ -130,25 +134,25 @@ describe(`vitest run on a JS + TS fixture (${VITEST_PACKAGE}, Node ${process.ver
       file.message,
       /The module scope and before-all hooks of test\/module-scope\.test\.js left 1 async task running: 1 interval/,
     );
-    const where = markerLine(FIXTURE, 'test/module-scope.test.js', 'module-body');
+    const where = at('test/module-scope.test.js', 'module-body', 'setInterval');
     assert.ok(
-      file.message.includes(`Created in the module scope at ${where}:1`),
+      file.message.includes(`Created in the module scope at ${where}`),
       `${where} expected in:\n${file.message}`,
     );
     // The server it started at module scope (after a top-level await) and closed in afterAll is not reported.
     assert.doesNotMatch(file.message, /server/);
     // Vitest's code frame is drawn at that line of the test file.
-    assert.match(run.output, new RegExp(`❯ ${where.replace(/[.]/g, '\\.')}:1\\n`), describeRun(run));
+    assert.match(run.output, new RegExp(`❯ ${where.replace(/[.]/g, '\\.')}\\n`), describeRun(run));
   });
 
   test('a creation on the first line, where the plugin adds its call, keeps its exact column', () => {
     const file = run.files.find((f) => f.name.endsWith('first-line.test.js'));
     assert.ok(file, describeRun(run));
-    const where = markerLine(FIXTURE, 'test/first-line.test.js', 'first-line');
+    const where = at('test/first-line.test.js', 'first-line', 'setInterval');
     assert.match(
       file.message,
-      new RegExp(`Created in the module scope at ${where.replace(/[.]/g, '\\.')}:16(?!\\d)`),
-      `${where}:16 expected in:\n${file.message}`,
+      new RegExp(`Created in the module scope at ${where.replace(/[.]/g, '\\.')}(?!\\d)`),
+      `${where} expected in:\n${file.message}`,
     );
   });
 

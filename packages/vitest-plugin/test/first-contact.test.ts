@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakLine } from '@loose-ends-fixtures/leak-site';
 import type { VitestRun } from './helpers.js';
-import { describeRun, failedTests, runVitest } from './helpers.js';
+import { describeRun, FIXTURES, failedTests, runVitest } from './helpers.js';
 
 const FIXTURE = 'basic';
 const CONFIG = ['--config', 'vitest.first-contact.config.js'];
@@ -17,10 +19,11 @@ describe('first contact: allowLeaks in the wrong place or with a typo', () => {
 
   test('at module scope or in a describe body, the file fails with the words every runner uses, framed at the call', () => {
     assert.equal(run.status, 1, describeRun(run));
-    for (const [file, line] of [
-      ['module-scope.test.js', '4| allowLeaks();'],
-      ['describe-body.test.js', "5|   allowLeaks('interval');"],
+    for (const [file, site, code] of [
+      ['module-scope.test.js', 'module-scope', 'allowLeaks();'],
+      ['describe-body.test.js', 'describe-body', "  allowLeaks('interval');"],
     ] as const) {
+      const line = `${leakLine(`first-contact/${file}`, site, { root: path.join(FIXTURES, FIXTURE) })}| ${code}`;
       const section = run.output.slice(run.output.indexOf(`FAIL  first-contact/${file} [`));
       assert.ok(section.startsWith('FAIL'), `no failure for ${file}\n${describeRun(run)}`);
       assert.ok(section.includes(`Error: ${NO_TEST_HERE}`), section);

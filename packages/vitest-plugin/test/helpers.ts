@@ -97,14 +97,6 @@ export function runVitest(
   }
 }
 
-/** `test/leaks.test.js:14` for the line in a fixture file that carries the `// LEAK:<marker>` comment. */
-export function markerLine(fixture: string, file: string, marker: string): string {
-  const lines = readFileSync(path.join(FIXTURES, fixture, file), 'utf8').split('\n');
-  const index = lines.findIndex((line) => line.includes(`// LEAK:${marker}`));
-  if (index === -1) throw new Error(`No "// LEAK:${marker}" in ${fixture}/${file}`);
-  return `${file}:${index + 1}`;
-}
-
 export function failedTests(run: VitestRun): string[] {
   return [...run.tests.values()]
     .filter((test) => test.status === 'failed')

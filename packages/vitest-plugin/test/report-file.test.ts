@@ -5,27 +5,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ReportDocument, ReportedLeak } from '@loose-ends/core';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { VitestRun } from './helpers.js';
-import { describeRun, FIXTURES, markerLine, runVitest, VITEST_PACKAGE } from './helpers.js';
+import { describeRun, FIXTURES, runVitest, VITEST_PACKAGE } from './helpers.js';
 
 const schema = createRequire(import.meta.url)('@loose-ends/core/report-schema.json');
 const validate = addFormats.default(new Ajv2020({ allErrors: true, strict: true })).compile(schema);
 const FIXTURE = 'basic';
+const at = (file: string, site: string, call?: string) =>
+  leakSite(file, site, { root: path.join(FIXTURES, FIXTURE), call });
 const where = (leak: ReportedLeak | undefined) => `${leak?.location?.file}:${leak?.location?.line}`;
 
-/** Leaky tests of the fixture (as Vitest's JSON names them), their file and `// LEAK:` marker. */
-const LEAKY: Record<string, { file: string; kind: string; marker: string }> = {
-  'leaky interval': { file: 'test/leaks.test.js', kind: 'interval', marker: 'interval' },
-  'leaky server': { file: 'test/leaks.test.js', kind: 'server', marker: 'server' },
-  'leaky child process': { file: 'test/leaks.test.js', kind: 'child-process', marker: 'child-process' },
-  'leaky ts poller': { file: 'test/modes.test.ts', kind: 'interval', marker: 'ts' },
-  'concurrent tests leaky concurrent': { file: 'test/modes.test.ts', kind: 'interval', marker: 'concurrent' },
+/** Leaky tests of the fixture (as Vitest's JSON names them), their file and `// LEAK: <site>`. */
+const LEAKY: Record<string, { file: string; kind: string; site: string }> = {
+  'leaky interval': { file: 'test/leaks.test.js', kind: 'interval', site: 'interval' },
+  'leaky server': { file: 'test/leaks.test.js', kind: 'server', site: 'server' },
+  'leaky child process': { file: 'test/leaks.test.js', kind: 'child-process', site: 'child-process' },
+  'leaky ts poller': { file: 'test/modes.test.ts', kind: 'interval', site: 'ts' },
+  'concurrent tests leaky concurrent': { file: 'test/modes.test.ts', kind: 'interval', site: 'concurrent' },
   'leaky test in a file with module-scope work': {
     file: 'test/module-scope.test.js',
     kind: 'interval',
-    marker: 'module-file-test',
+    site: 'module-file-test',
   },
 };
 
@@ -53,7 +56,7 @@ describe(`issue 22: LOOSE_ENDS_REPORT_FILE (${VITEST_PACKAGE}, Node ${process.ve
       const found = report.leaks.filter((leak) => leak.scope === 'test' && leak.test.join(' ') === fullName);
       assert.deepEqual(
         found.map((leak) => [leak.kind, leak.file, where(leak), leak.allowed]),
-        [[expected.kind, expected.file, markerLine(FIXTURE, expected.file, expected.marker), false]],
+        [[expected.kind, expected.file, at(expected.file, expected.site), false]],
         fullName,
       );
     }
@@ -76,24 +79,9 @@ describe(`issue 22: LOOSE_ENDS_REPORT_FILE (${VITEST_PACKAGE}, Node ${process.ve
   test('the leaks of a file scope carry their file and no test', () => {
     const fileLeaks = report.leaks.filter((leak) => leak.scope === 'file');
     assert.deepEqual(fileLeaks.map((leak) => [leak.file, leak.test, leak.phase, where(leak)]).sort(), [
-      [
-        'test/first-line.test.js',
-        [],
-        'module scope',
-        markerLine(FIXTURE, 'test/first-line.test.js', 'first-line'),
-      ],
-      [
-        'test/modes.test.ts',
-        [],
-        'beforeAll or afterAll hook',
-        markerLine(FIXTURE, 'test/modes.test.ts', 'beforeAll'),
-      ],
-      [
-        'test/module-scope.test.js',
-        [],
-        'module scope',
-        markerLine(FIXTURE, 'test/module-scope.test.js', 'module-body'),
-      ],
+      ['test/first-line.test.js', [], 'module scope', at('test/first-line.test.js', 'first-line')],
+      ['test/modes.test.ts', [], 'beforeAll or afterAll hook', at('test/modes.test.ts', 'beforeAll')],
+      ['test/module-scope.test.js', [], 'module scope', at('test/module-scope.test.js', 'module-body')],
     ]);
   });
 
@@ -125,7 +113,7 @@ describe('issue 22: option reportFile of looseEnds()', () => {
     assert.ok(validate(report), JSON.stringify(validate.errors, null, 2));
     assert.deepEqual(
       report.leaks.map((leak) => [leak.test, leak.kind, where(leak)]),
-      [[['leaky interval'], 'interval', markerLine(FIXTURE, 'test/leaks.test.js', 'interval')]],
+      [[['leaky interval'], 'interval', at('test/leaks.test.js', 'interval')]],
     );
   });
 });

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import type { AssertionResult, VitestRun } from './helpers.js';
-import { describeRun, markerLine, runVitest, VITEST_PACKAGE } from './helpers.js';
+import { describeRun, FIXTURES, runVitest, VITEST_PACKAGE } from './helpers.js';
 
 const FIXTURE = 'basic';
+const at = (file: string, site: string, call?: string) =>
+  leakSite(file, site, { root: path.join(FIXTURES, FIXTURE), call });
 
 describe(`describe bodies and misuse errors (${VITEST_PACKAGE}, Node ${process.versions.node})`, () => {
   let run: VitestRun;
@@ -19,7 +23,7 @@ describe(`describe bodies and misuse errors (${VITEST_PACKAGE}, Node ${process.v
       file.message,
       /of scopes\/describe-body\.test\.js left 2 async tasks running: 1 server, 1 socket\./,
     );
-    const where = markerLine(FIXTURE, 'scopes/describe-body.test.js', 'describe-body');
+    const where = at('scopes/describe-body.test.js', 'describe-body');
     assert.ok(file.message.includes(`Created in the module scope at ${where}:`), file.message);
     // One server only: the one the other describe body started is closed by its afterAll.
     assert.equal(file.message.match(/http\.Server listening/g)?.length, 1, file.message);
@@ -41,7 +45,8 @@ describe(`describe bodies and misuse errors (${VITEST_PACKAGE}, Node ${process.v
     assert.equal(result?.status, 'failed', describeRun(run));
     const message = result.failureMessages.join('\n');
     assert.match(message, /allowLeaks\(filter\) takes nothing/);
-    assert.match(message, /^\s+at .*scopes\/misuse\.test\.js:6:3/m, message);
+    const where = at('scopes/misuse.test.js', 'misuse', 'allowLeaks');
+    assert.match(message, new RegExp(`^\\s+at .*${where.replace(/[.]/g, '\\.')}`, 'm'), message);
     assert.doesNotMatch(
       message,
       /@loose-ends[\\/]|packages[\\/](?:core|vitest-plugin)[\\/](?:src|dist)[\\/]/,

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import { leakSite } from '@loose-ends-fixtures/leak-site';
 import type { VitestRun } from './helpers.js';
-import { describeRun, failedTests, markerLine, runVitest, VITEST_PACKAGE } from './helpers.js';
+import { describeRun, FIXTURES, failedTests, runVitest, VITEST_PACKAGE } from './helpers.js';
 
 const FIXTURE = 'variants';
+const at = (file: string, site: string, call?: string) =>
+  leakSite(file, site, { root: path.join(FIXTURES, FIXTURE), call });
 const LEAKY = ['beta leaky server', 'alpha leaky interval'];
 const ASSERTION_FAILURE = 'alpha failing assertion keeps its own failure';
 
@@ -13,10 +17,10 @@ function assertVerdicts(run: VitestRun): void {
   assert.deepEqual(failedTests(run), [...LEAKY, ASSERTION_FAILURE].sort(), describeRun(run));
   const interval = run.tests.get('alpha leaky interval')?.failureMessages.join('\n') ?? '';
   assert.match(interval, /left 1 async task running: 1 interval/);
-  assert.ok(interval.includes(`Created at ${markerLine(FIXTURE, 'test/alpha.test.js', 'alpha')}:`), interval);
+  assert.ok(interval.includes(`Created at ${at('test/alpha.test.js', 'alpha')}:`), interval);
   const server = run.tests.get('beta leaky server')?.failureMessages.join('\n') ?? '';
   assert.match(server, /left 1 async task running: 1 server/);
-  assert.ok(server.includes(`Created at ${markerLine(FIXTURE, 'test/beta.test.js', 'beta')}:`), server);
+  assert.ok(server.includes(`Created at ${at('test/beta.test.js', 'beta')}:`), server);
   const own = run.tests.get(ASSERTION_FAILURE)?.failureMessages.join('\n') ?? '';
   assert.match(own, /expected 1 to be 2/, 'the test keeps its own failure');
   assert.match(own, /left 1 async task running: 1 interval/, 'and what it left is reported next to it');
@@ -33,8 +37,8 @@ function assertModuleScopeLeak(run: VitestRun): void {
     /The module scope and before-all hooks of test\/beta\.test\.js left 1 async task running: 1 interval/,
     describeRun(run),
   );
-  const where = markerLine(FIXTURE, 'test/beta.test.js', 'module-beta');
-  assert.ok(beta?.message.includes(`Created in the module scope at ${where}:1`), beta?.message);
+  const where = at('test/beta.test.js', 'module-beta', 'setInterval');
+  assert.ok(beta?.message.includes(`Created in the module scope at ${where}`), beta?.message);
   const alpha = run.files.find((f) => f.name.endsWith('alpha.test.js'));
   assert.doesNotMatch(alpha?.message ?? '', /module scope/, describeRun(run));
 }
