@@ -108,12 +108,14 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
 
     /**
      * Jest asks for the vm context right before it evaluates each module, from its own flow and
-     * with no callback we could wrap. The first time that happens outside any test, the rest of
-     * this file's flow (module scope, setup files, then circus running the file) becomes the
-     * file's; tests and hooks run in their own contexts inside it.
+     * with no callback we could wrap. The first time that happens outside any running test, the
+     * rest of this file's flow (module scope, setup files, then circus running the file) becomes
+     * the file's; tests and hooks run in their own contexts inside it. A worker's flow may still
+     * carry the scope of the file it ran before (Jest 28 and 29), whose context has ended.
      */
     override getVmContext(): unknown {
-      if (!this.#seen.fileChecked && this.#engine.currentScope() === undefined) {
+      const scope = this.#seen.fileChecked ? undefined : this.#engine.currentScope();
+      if (!this.#seen.fileChecked && (scope === undefined || scope.ctx === null || scope.ctx.ended)) {
         // A file switched off (docblock) in a worker where other files are on: its work is no one's.
         if (this.#options.mode === 'off') this.#engine.enterOutside();
         else this.#engine.enter(this.#fileCtx, 'module scope');
