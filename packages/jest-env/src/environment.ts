@@ -110,18 +110,27 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
      * Jest asks for the vm context right before it evaluates each module, from its own flow and
      * with no callback we could wrap. The first time that happens outside any running test, the
      * rest of this file's flow (module scope, setup files, then circus running the file) becomes
-     * the file's; tests and hooks run in their own contexts inside it. A worker's flow may still
-     * carry the scope of the file it ran before (Jest 28 and 29), whose context has ended.
+     * the file's; tests and hooks run in their own contexts inside it.
      */
     override getVmContext(): unknown {
-      const scope = this.#seen.fileChecked ? undefined : this.#engine.currentScope();
-      if (!this.#seen.fileChecked && (scope === undefined || scope.ctx === null || scope.ctx.ended)) {
+      if (!this.#seen.fileChecked && this.#isOutsideAnyTest()) {
         // A file switched off (docblock) in a worker where other files are on: its work is no one's.
         if (this.#options.mode === 'off') this.#engine.enterOutside();
         else this.#engine.enter(this.#fileCtx, 'module scope');
         this.#seen.moduleScopeEntered = true;
       }
       return super.getVmContext();
+    }
+
+    /**
+     * Before this file's first module, a worker's flow may still carry the scope of the file it ran
+     * before (Jest 28 and 29), whose context has ended, or the runner's scope of a file run with
+     * detection off: neither is a test of this file.
+     */
+    #isOutsideAnyTest(): boolean {
+      const scope = this.#engine.currentScope();
+      if (scope === undefined) return true;
+      return !this.#seen.moduleScopeEntered && (scope.ctx === null || scope.ctx.ended);
     }
 
     /**
