@@ -43,11 +43,19 @@ export function hideFramesFrom(directory: string): void {
   hiddenDirectories.add(toPath(directory));
 }
 
-// Not read off a stack: formatting one at load time runs the runner's source-map lookup in every worker.
-const coreDirectory = path.dirname(fileURLToPath(import.meta.url));
-hideFramesFrom(coreDirectory);
-// Jest and Vitest apply our source maps, so our frames can also show up at the TypeScript sources.
-if (path.basename(coreDirectory) === 'dist') hideFramesFrom(path.join(path.dirname(coreDirectory), 'src'));
+/**
+ * Hides a loose-ends package's frames, given one of its modules (`import.meta.url`): its directory
+ * and, for a build in `dist`, the `src` beside it, since Jest and Vitest apply our source maps.
+ * Located from the module, not read off a stack: formatting one at load time would run the runner's
+ * source-map lookup in every worker.
+ */
+export function hidePackageFrames(moduleUrl: string): void {
+  const directory = path.dirname(toPath(moduleUrl));
+  hideFramesFrom(directory);
+  if (path.basename(directory) === 'dist') hideFramesFrom(path.join(path.dirname(directory), 'src'));
+}
+
+hidePackageFrames(import.meta.url);
 
 function toPath(fileOrUrl: string): string {
   return fileOrUrl.startsWith('file://') ? fileURLToPath(fileOrUrl) : fileOrUrl;

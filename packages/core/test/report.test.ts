@@ -3,15 +3,19 @@ import { describe, test } from 'node:test';
 import { stripVTControlCharacters as plain } from 'node:util';
 import {
   AsyncLeakError,
+  addRetried,
   addRetriedAttempt,
   addToSummary,
   allowLeaks,
+  createTestContext,
   emptySummary,
+  finishRun,
   formatSummary,
   leakAllowed,
   mergeSummaries,
   renderLeaks,
   resolveOptions,
+  tallyOf,
   verdictOf,
 } from '../src/index.js';
 import { detectingEngine, kinds, runAsTest } from './helpers.js';
@@ -242,6 +246,54 @@ describe('the report a developer acts on', () => {
       formatSummary(mergeSummaries([summary, emptySummary()])),
       'loose-ends: no async work left running (1 test checked). Each test is counted by its last attempt; 1 attempt that was retried also left work running.',
     );
+  });
+});
+
+describe('the shared end of a run', () => {
+  const leaked = (kind: string) => ({ status: 'leaked', leaks: [{ kind }] }) as never;
+
+  test("a test's tally carries the attempts retried before it, each counted once", () => {
+    const first = tallyOf(leaked('interval'), false);
+    const second = tallyOf(leaked('server'), false);
+    addRetried(second, first);
+    const last = tallyOf({ status: 'clean', leaks: [] } as never, false);
+    addRetried(last, second);
+    assert.deepEqual([last.checked, last.leakyTests, last.leakyRetries], [1, 0, 2]);
+  });
+
+  test('finishRun: the line, the hint when no test was checked, nothing when every file was off', () => {
+    const run = { runner: 'test', runnerVersion: undefined, root: process.cwd(), reportFile: undefined };
+    const hint = 'Is the adapter set up?';
+    assert.equal(
+      finishRun(tallyOf(leaked('interval'), false), { ...run, noTestCheckedHint: hint }),
+      'loose-ends: 1 of 1 test left 1 async task running (1 interval).',
+    );
+    assert.equal(
+      finishRun(emptySummary(), { ...run, noTestCheckedHint: hint }),
+      `loose-ends: no async work left running (0 tests checked). ${hint}`,
+    );
+    assert.equal(finishRun(emptySummary(), run), undefined);
+    assert.equal(
+      finishRun({ ...emptySummary(), filesOff: 2 }, { ...run, noTestCheckedHint: hint }),
+      undefined,
+    );
+  });
+
+  test("createTestContext: the runner's opt-out allows every leak, some kinds, or none", async () => {
+    const engine = detectingEngine();
+    const resolved = resolveOptions({ contain: 'none' }, 'test options', {});
+    for (const [allow, status] of [
+      [true, 'allowed'],
+      ['interval', 'allowed'],
+      [['server'], 'leaked'],
+      [false, 'leaked'],
+    ] as const) {
+      const ctx = createTestContext(['polls'], 'test', allow);
+      const interval = engine.run(ctx, () => setInterval(noop, 1000));
+      const result = await engine.check(ctx, resolved);
+      clearInterval(interval);
+      assert.equal(result.status, status, `allow ${JSON.stringify(allow)}`);
+    }
   });
 });
 

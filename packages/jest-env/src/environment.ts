@@ -1,16 +1,14 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Engine, LeakContext, LeakSummary, ResolvedOptions } from '@loose-ends/core';
 import {
-  addRetriedAttempt,
+  addRetried,
   addToSummary,
   bindToContext,
+  createFileContext,
+  createTestContext,
   didYouMean,
-  displayPath,
-  dropOwnFrames,
   emptySummary,
   getEngine,
-  hideFramesFrom,
+  hidePackageFrames,
   isBound,
   LooseEndsOptionsError,
   mergeSummaries,
@@ -18,32 +16,45 @@ import {
   relaySummary,
   reportInternalError,
   resolveOptions,
+  tallyOf,
   unwrap,
   verdictOf,
 } from '@loose-ends/core';
 import type {
   CircusEvent,
   CircusHook,
+  CircusProgress,
   CircusState,
   CircusTest,
   EnvironmentConfig,
   EnvironmentContext,
-} from './circus.js';
-import { lastAddedTest, titlePathOf } from './circus.js';
+} from './jest-internals.js';
+import {
+  dropOwnFramesFrom,
+  JEST_FILES,
+  lastAddedTest,
+  titlePathOf,
+  uncheckedReason,
+} from './jest-internals.js';
 import { tagLateLogsOf } from './late-logs.js';
 import { OPTIONS_KEY, optionsSource } from './options-source.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
 
+/**
+ * How Jest is hooked (the Jest internals each step relies on are listed in jest-internals.ts):
+ * - `withLooseEnds(Base)` subclasses an environment; Jest creates one per test file, in a worker.
+ * - `getVmContext`: the file's module scope runs under the file's context.
+ * - circus events: a test is wrapped at `test_start`, its hooks at `hook_start`; at `test_done`,
+ *   after its `afterEach` hooks, the verdict goes onto `test.errors`; at `run_finish` the file's
+ *   own verdict goes onto `state.unhandledErrors`.
+ * - `teardown`: the file's tally goes to the reporter, which prints the run's line.
+ */
+
 /** The docblock pragma that sets the mode for one file: `@loose-ends off`. */
-export const PRAGMA = 'loose-ends';
-/** Jest's own files: what they create while a test or file runs (circus's promises) is the runner's. */
-const JEST_FILES = /[\\/]node_modules[\\/](?:jest-circus|jest-runner|jest-runtime|@jest[\\/][^\\/]+)[\\/]/;
+const PRAGMA = 'loose-ends';
 
 // Our own frames (the wrappers around test functions) must not be the code frame Jest draws.
-// Jest applies our source maps, so hide the TypeScript sources they point at as well as dist.
-const ownDirectory = path.dirname(fileURLToPath(import.meta.url));
-hideFramesFrom(ownDirectory);
-hideFramesFrom(path.join(path.dirname(ownDirectory), 'src'));
+hidePackageFrames(import.meta.url);
 
 /** What every Jest environment class has; the Node and jsdom ones and users' own subclasses alike. */
 export interface JestEnvironmentLike {
@@ -56,11 +67,6 @@ export interface JestEnvironmentLike {
 
 export type JestEnvironmentClass = abstract new (...args: any[]) => JestEnvironmentLike;
 
-/** One attempt of one test: retries and re-runs get a fresh context. */
-interface Attempt {
-  readonly ctx: LeakContext;
-}
-
 /**
  * Adds per-test leak detection to a Jest environment class: `withLooseEnds(NodeEnvironment)`.
  * Use it to wrap your own custom environment; `@loose-ends/jest-env` and
@@ -71,14 +77,21 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
     readonly #engine: Engine;
     readonly #options: ResolvedOptions;
     readonly #fileCtx: LeakContext;
-    readonly #attempts = new WeakMap<CircusTest, Attempt>();
-    #summary: LeakSummary;
+    /** The context of each test's running attempt; retries and re-runs get a fresh one. */
+    readonly #attempts = new WeakMap<CircusTest, LeakContext>();
+    readonly #summary: LeakSummary;
     /**
-     * The tally of a failed test's latest attempt, which jest-circus may still retry (it retries
-     * only a test with errors): a test counts once, by its last attempt, as Jest counts it.
+     * The tally of a failed test's latest attempt, which circus may still retry (it retries only a
+     * test with errors): a test counts once, by its last attempt, as Jest counts it.
      */
     readonly #mayBeRetried = new Map<CircusTest, LeakSummary>();
-    #fileChecked = false;
+    readonly #seen: CircusProgress = {
+      events: 0,
+      moduleScopeEntered: false,
+      testsStarted: 0,
+      testsChecked: 0,
+      fileChecked: false,
+    };
 
     constructor(...args: any[]) {
       super(...args);
@@ -89,25 +102,35 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       this.#engine.applySettings(this.#options);
       this.#summary = emptySummary({ details: this.#options.reportFile !== undefined });
       if (this.#options.reportFile !== undefined) warnIfNoReporter();
-      const rootDir = config.projectConfig.rootDir ?? process.cwd();
-      const title = displayPath(context.testPath, rootDir);
-      this.#fileCtx = this.#engine.createContext({ kind: 'file', title, file: context.testPath });
+      this.#fileCtx = createFileContext(context.testPath, config.projectConfig.rootDir ?? process.cwd());
       if (this.#options.mode !== 'off') tagLateLogsOf(context.console);
     }
 
     /**
      * Jest asks for the vm context right before it evaluates each module, from its own flow and
-     * with no callback we could wrap. The first time that happens outside any test, the rest of
-     * this file's flow (module scope, setup files, then circus running the file) becomes the
-     * file's; tests and hooks run in their own contexts inside it.
+     * with no callback we could wrap. The first time that happens outside any running test, the
+     * rest of this file's flow (module scope, setup files, then circus running the file) becomes
+     * the file's; tests and hooks run in their own contexts inside it.
      */
     override getVmContext(): unknown {
-      if (!this.#fileChecked && this.#engine.currentScope() === undefined) {
+      if (!this.#seen.fileChecked && this.#isOutsideAnyTest()) {
         // A file switched off (docblock) in a worker where other files are on: its work is no one's.
         if (this.#options.mode === 'off') this.#engine.enterOutside();
         else this.#engine.enter(this.#fileCtx, 'module scope');
+        this.#seen.moduleScopeEntered = true;
       }
       return super.getVmContext();
+    }
+
+    /**
+     * Before this file's first module, a worker's flow may still carry the scope of the file it ran
+     * before (Jest 28 and 29), whose context has ended, or the runner's scope of a file run with
+     * detection off: neither is a test of this file.
+     */
+    #isOutsideAnyTest(): boolean {
+      const scope = this.#engine.currentScope();
+      if (scope === undefined) return true;
+      return !this.#seen.moduleScopeEntered && (scope.ctx === null || scope.ctx.ended);
     }
 
     /**
@@ -120,12 +143,23 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
       return this.#onEventSafely(event, state);
     }
 
-    #onEventSafely(event: CircusEvent, state: CircusState): void | Promise<void> {
+    override async teardown(): Promise<void> {
       if (this.#options.mode === 'off') {
         // Tells the reporter this file was switched off, so it does not ask whether we are installed.
-        if (event.name === 'teardown') relaySummary(SUMMARY_DIR_VARIABLE, { ...emptySummary(), filesOff: 1 });
-        return;
+        relaySummary(SUMMARY_DIR_VARIABLE, { ...emptySummary(), filesOff: 1 });
+      } else {
+        const reason = uncheckedReason(this.#seen);
+        // Not the file's console: Jest has frozen it by now.
+        if (reason !== undefined)
+          process.stderr.write(`loose-ends: ${this.#fileCtx.title} was not fully checked: ${reason}.\n`);
+        relaySummary(SUMMARY_DIR_VARIABLE, mergeSummaries([this.#summary, ...this.#mayBeRetried.values()]));
       }
+      await super.teardown();
+    }
+
+    #onEventSafely(event: CircusEvent, state: CircusState): void | Promise<void> {
+      if (this.#options.mode === 'off') return;
+      this.#seen.events++;
       try {
         return this.#onEvent(event, state)?.catch((error: unknown) => internalError(error, event.name));
       } catch (error) {
@@ -143,10 +177,10 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
         }
         case 'test_start': {
           const test = event.test!;
-          const earlier = this.#attempts.get(test);
           // Already running since `add_test` (Jest 29 concurrent): circus has swapped in its own
           // function holding the running promise, so keep the context it runs under.
-          if (earlier === undefined || !test.concurrent || isBound(test.fn)) this.#startAttempt(test);
+          if (!this.#attempts.has(test) || !test.concurrent || isBound(test.fn)) this.#startAttempt(test);
+          this.#seen.testsStarted++;
           return;
         }
         case 'hook_start':
@@ -155,30 +189,15 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
         case 'test_done':
           dropOwnFramesFrom(event.test!.errors);
           return this.#checkTest(event.test!);
-        case 'test_retry': {
-          const earlier = this.#mayBeRetried.get(event.test!);
-          this.#mayBeRetried.delete(event.test!);
-          if (earlier !== undefined) addRetriedAttempt(this.#summary, earlier.leakyTests > 0);
-          return;
-        }
         case 'run_finish':
           dropOwnFramesFrom(state.unhandledErrors);
           return this.#checkFile(state);
-        case 'teardown':
-          this.#summary = mergeSummaries([this.#summary, ...this.#mayBeRetried.values()]);
-          this.#mayBeRetried.clear();
-          relaySummary(SUMMARY_DIR_VARIABLE, this.#summary);
-          return;
       }
     }
 
     #startAttempt(test: CircusTest): void {
-      const ctx = this.#engine.createContext({
-        kind: 'test',
-        titlePath: titlePathOf(test),
-        file: this.#fileCtx.file,
-      });
-      this.#attempts.set(test, { ctx });
+      const ctx = createTestContext(titlePathOf(test), this.#fileCtx.file);
+      this.#attempts.set(test, ctx);
       test.fn = bindToContext(this.#engine, ctx, test.fn);
     }
 
@@ -189,32 +208,34 @@ export function withLooseEnds<Base extends JestEnvironmentClass>(BaseEnvironment
         return;
       }
       const test = state.currentlyRunningTest;
-      const attempt = test == null ? undefined : this.#attempts.get(test);
-      if (attempt !== undefined) hook.fn = bindToContext(this.#engine, attempt.ctx, hook.fn, phase);
+      const ctx = test == null ? undefined : this.#attempts.get(test);
+      if (ctx !== undefined) hook.fn = bindToContext(this.#engine, ctx, hook.fn, phase);
     }
 
     async #checkTest(test: CircusTest): Promise<void> {
-      const attempt = this.#attempts.get(test);
-      if (attempt === undefined) return;
-      const result = await this.#engine.check(attempt.ctx, this.#options);
+      const ctx = this.#attempts.get(test);
+      if (ctx === undefined) return;
+      const result = await this.#engine.check(ctx, this.#options);
+      this.#seen.testsChecked++;
       // circus keeps every test object until the file ends: let go of the attempt's context.
       this.#attempts.delete(test);
       test.fn = unwrap(test.fn);
       const { failure, warning } = verdictOf(result);
       if (failure !== undefined) test.errors.push(failure);
       if (warning !== undefined) this.#warn(warning);
-      if (test.errors.length === 0) {
-        addToSummary(this.#summary, result);
-      } else {
-        const tally = emptySummary({ details: this.#summary.details !== undefined });
-        addToSummary(tally, result);
-        this.#mayBeRetried.set(test, tally);
+      // circus retries a failed test by running the same test object again.
+      const retried = this.#mayBeRetried.get(test);
+      if (retried !== undefined) {
+        this.#mayBeRetried.delete(test);
+        addRetried(this.#summary, retried);
       }
+      if (test.errors.length === 0) addToSummary(this.#summary, result);
+      else this.#mayBeRetried.set(test, tallyOf(result, this.#summary.details !== undefined));
     }
 
     async #checkFile(state: CircusState): Promise<void> {
       const result = await this.#engine.check(this.#fileCtx, this.#options);
-      this.#fileChecked = true;
+      this.#seen.fileChecked = true;
       if (result.leaks.length > 0) addToSummary(this.#summary, result);
       const { failure, warning } = verdictOf(result);
       // circus turns these into a failed test file ("Test suite failed to run") with Jest's own formatting.
@@ -261,17 +282,6 @@ function warnIfNoReporter(): void {
     `loose-ends: No report file will be written: option reportFile (or ${REPORT_FILE_ENV_VARIABLE}) needs the reporter. ` +
       "Add it to your Jest config: reporters: ['default', '@loose-ends/jest-env/reporter'].\n",
   );
-}
-
-/**
- * The errors a test or hook failed with, each alone or as circus's `[error, asyncError]` pair: our
- * wrapper's frames out of the stacks Jest prints under the failure.
- */
-function dropOwnFramesFrom(errors: readonly unknown[]): void {
-  for (const entry of errors) {
-    if (Array.isArray(entry)) for (const error of entry) dropOwnFrames(error);
-    else dropOwnFrames(entry);
-  }
 }
 
 function internalError(error: unknown, event: string): void {

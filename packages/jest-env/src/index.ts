@@ -14,5 +14,4 @@ export default TestEnvironment;
 export type { LeakFilter, LeakRecord, LooseEndsOptions, Mode, ResourceKind } from '@loose-ends/core';
 export { allowLeaks, LooseEndsOptionsError, leakAllowed } from '@loose-ends/core';
 export type { JestEnvironmentClass, JestEnvironmentLike } from './environment.js';
-export { PRAGMA, withLooseEnds } from './environment.js';
-export { SUMMARY_DIR_VARIABLE } from './summary-store.js';
+export { withLooseEnds } from './environment.js';

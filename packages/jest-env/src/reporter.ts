@@ -1,33 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import {
   closeSummaryRelay,
   collectRelayedSummaries,
-  formatSummary,
+  finishRun,
   openSummaryRelay,
   resolveOptions,
-  writeReportFile,
 } from '@loose-ends/core';
+import type { TestContextLike, TestFileLike } from './jest-internals.js';
+import { jestVersion } from './jest-internals.js';
 import { OPTIONS_KEY, optionsSource } from './options-source.js';
 import { SUMMARY_DIR_VARIABLE } from './summary-store.js';
-
-/** The parts of Jest's global and project configs the reporter reads (Jest 29 and 30 alike). */
-interface GlobalConfigLike {
-  readonly rootDir?: string;
-}
-
-interface TestContextLike {
-  readonly config?: {
-    readonly rootDir?: string;
-    readonly testEnvironmentOptions?: Record<string, unknown>;
-  };
-}
-
-/** The part of Jest's `Test` (29 and 30) the reporter reads: the project of the file about to run. */
-interface TestFile {
-  readonly context?: TestContextLike;
-}
 
 /**
  * Prints one line at the end of the run: how many tests left how much async work running, by kind;
@@ -39,7 +20,7 @@ export default class LooseEndsReporter {
   readonly #rootDir: string;
   readonly #checkedConfigs = new WeakSet<object>();
 
-  constructor(globalConfig?: GlobalConfigLike) {
+  constructor(globalConfig?: { readonly rootDir?: string }) {
     this.#rootDir = globalConfig?.rootDir ?? process.cwd();
     this.#open();
   }
@@ -54,7 +35,7 @@ export default class LooseEndsReporter {
    * the options in every file it runs, so a bad one would fail each file on its own; checked here
    * first, it stops the run once, before any file runs, as Jest does for an invalid config.
    */
-  onTestFileStart(test: TestFile): void {
+  onTestFileStart(test: TestFileLike): void {
     const config = test?.context?.config;
     if (config === undefined || this.#checkedConfigs.has(config)) return;
     this.#checkedConfigs.add(config);
@@ -83,21 +64,15 @@ export default class LooseEndsReporter {
     const summary = collectRelayedSummaries(directory);
     closeSummaryRelay(SUMMARY_DIR_VARIABLE, directory);
     this.#directory = undefined;
-    const reportFile = reportFileOf(testContexts);
-    if (reportFile !== undefined) {
-      writeReportFile(reportFile, summary, {
-        runner: 'jest',
-        runnerVersion: jestVersion(this.#rootDir),
-        root: this.#rootDir,
-      });
-    }
-    // Every file ran with detection off (LOOSE_ENDS_MODE=off, mode: 'off'): nothing to say.
-    if (summary.checked === 0 && summary.filesOff > 0) return;
-    const hint =
-      summary.checked === 0
-        ? ' Is testEnvironment set to @loose-ends/jest-env (or a class made with withLooseEnds)?'
-        : '';
-    process.stderr.write(`${formatSummary(summary)}${hint}\n`);
+    const line = finishRun(summary, {
+      runner: 'jest',
+      runnerVersion: jestVersion(this.#rootDir),
+      root: this.#rootDir,
+      reportFile: reportFileOf(testContexts),
+      noTestCheckedHint:
+        'Is testEnvironment set to @loose-ends/jest-env (or a class made with withLooseEnds)?',
+    });
+    if (line !== undefined) process.stderr.write(`${line}\n`);
   }
 
   getLastError(): Error | undefined {
@@ -120,18 +95,6 @@ function reportFileOf(testContexts: ReadonlySet<TestContextLike> | undefined): s
       if (reportFile !== undefined) return reportFile;
     } catch {
       // Reported by the environment of each file of that project.
-    }
-  }
-  return undefined;
-}
-
-function jestVersion(rootDir: string): string | undefined {
-  for (const from of [path.join(rootDir, 'package.json'), import.meta.url]) {
-    try {
-      const manifest = createRequire(from).resolve('jest/package.json');
-      return (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version;
-    } catch {
-      // Jest run through jest-cli or another wrapper: try the next place, else leave it unnamed.
     }
   }
   return undefined;

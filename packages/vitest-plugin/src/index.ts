@@ -2,5 +2,3 @@ export type { LeakFilter, LeakRecord, LooseEndsOptions, Mode, ResourceKind } fro
 export { allowLeaks, LooseEndsOptionsError, leakAllowed } from '@loose-ends/core';
 export type { LooseEndsTaskMeta } from './meta.js';
 export { looseEnds, looseEnds as default } from './plugin.js';
-export { LooseEndsReporter } from './reporter.js';
-export { ALLOW_LEAKS_TAG } from './transport.js';

@@ -15,6 +15,8 @@ import {
   PLUGIN_KEY,
   PROVIDE_KEY,
 } from './transport.js';
+import type { ProjectLike, VitestLike } from './vitest-internals.js';
+import { hasAroundEach } from './vitest-internals.js';
 
 const requireHere = createRequire(import.meta.url);
 
@@ -31,25 +33,6 @@ const OWN_DIST_DIRECTORIES = [
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** The parts of Vitest's `configureVitest` context the plugin uses; kept narrow to span Vitest 4.1 and 5. */
-interface VitestLike {
-  readonly version: string;
-  readonly config: { reporters: unknown[] };
-  readonly logger: { warn(message: string): void };
-}
-
-/** `[major, minor]` of a Vitest version string, or `undefined` when it cannot tell. */
-function majorMinor(version: string): [number, number] | undefined {
-  const match = /^(\d+)\.(\d+)/.exec(version);
-  return match === null ? undefined : [Number(match[1]), Number(match[2])];
-}
-
-export function hasAroundEach(version: string): boolean {
-  const parsed = majorMinor(version);
-  if (parsed === undefined) return true;
-  return parsed[0] > 4 || (parsed[0] === 4 && parsed[1] >= 1);
 }
 
 /**
@@ -117,11 +100,6 @@ function warnOnce(vitest: VitestLike, reason: string): void {
   if (warned.has(vitest)) return;
   warned.add(vitest);
   vitest.logger.warn(detectionOffMessage(reason));
-}
-
-/** The part of Vitest's `TestProject` the plugin uses to tell test files from the modules they import. */
-interface ProjectLike {
-  matchesTestGlob(moduleId: string, source?: () => string): boolean;
 }
 
 function isTestModule(projects: ReadonlySet<ProjectLike>, id: string, code: string): boolean {

@@ -1,5 +1,5 @@
 import type { LeakSummary } from '@loose-ends/core';
-import { formatSummary, mergeSummaries, writeReportFile } from '@loose-ends/core';
+import { finishRun, mergeSummaries } from '@loose-ends/core';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import type { LooseEndsTaskMeta } from './meta.js';
 
@@ -31,16 +31,13 @@ export class LooseEndsReporter implements Reporter {
         if (summary !== undefined) summaries.push(summary);
       }
     }
-    const total = mergeSummaries(summaries);
-    if (this.reportFile !== undefined) {
-      writeReportFile(this.reportFile, total, {
-        runner: 'vitest',
-        runnerVersion: this.vitest?.version,
-        root: this.vitest?.config.root ?? process.cwd(),
-      });
-    }
-    if (summaries.length === 0) return;
-    const line = formatSummary(total);
+    const line = finishRun(mergeSummaries(summaries), {
+      runner: 'vitest',
+      runnerVersion: this.vitest?.version,
+      root: this.vitest?.config.root ?? process.cwd(),
+      reportFile: this.reportFile,
+    });
+    if (line === undefined) return;
     if (this.vitest === undefined) console.log(line);
     else this.vitest.logger.log(line);
   }

@@ -4,10 +4,10 @@
  *
  * Reading order: options → the engine (one per thread) → `aroundEach`: the test, its hooks,
  * fixtures and `onTestFinished` callbacks run under the test's context, then the verdict, thrown
- * so Vitest fails that test only → `aroundAll`: the same for `beforeAll`/`afterAll` of the file.
+ * so Vitest fails that test only → the file's context: its module body, its `describe` bodies
+ * and, through `aroundAll`, its `beforeAll`/`afterAll` hooks, then the file's verdict. The Vitest
+ * internals each step relies on are listed in vitest-internals.ts.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type {
   CheckResult,
   LeakContext,
@@ -16,37 +16,32 @@ import type {
   ResolvedOptions,
 } from '@loose-ends/core';
 import {
-  addRetriedAttempt,
-  addToSummary,
-  allowLeaksIn,
+  addRetried,
   bindToPhase,
-  displayPath,
-  emptySummary,
+  createFileContext,
+  createTestContext,
   getEngine,
-  hideFramesFrom,
+  hidePackageFrames,
   LooseEndsOptionsError,
   reportInternalError,
   resolveOptions,
   tagLateLogs,
+  tallyOf,
   verdictOf,
 } from '@loose-ends/core';
-import type { LooseEndsTaskMeta } from './meta.js';
 import { decodeOptions, detectionOffMessage, FILE_SCOPE_KEY, PLUGIN_KEY, PROVIDE_KEY } from './transport.js';
-import type { SuiteApi, SuiteCollectorLike, SuiteLike, VitestApi } from './vitest-api.js';
-import { loadSuiteApi, loadVitestApi } from './vitest-api.js';
-
-interface TaskLike {
-  readonly name: string;
-  readonly type: string;
-  readonly suite?: TaskLike;
-  readonly file?: { readonly filepath: string };
-  readonly filepath?: string;
-  readonly meta: LooseEndsTaskMeta;
-  readonly result?: { readonly state?: string };
-}
+import type { SuiteApi, SuiteLike, TaskLike, VitestApi } from './vitest-internals.js';
+import {
+  collectThrough,
+  fileTaskIn,
+  loadSuiteApi,
+  loadVitestApi,
+  replaceEachHooks,
+  titlePathOf,
+  VITEST_FILES,
+} from './vitest-internals.js';
 
 const PACKAGE = '@loose-ends/vitest-plugin';
-const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
 /**
  * Our around hooks take no time limit of their own: the test inside keeps its `testTimeout` and
  * its hooks their `hookTimeout`, and our part (a context, then the check, which waits a bounded
@@ -54,19 +49,12 @@ const WARNED = Symbol.for('loose-ends.vitest.warnedNoAroundEach');
  * test, and the second starts inside the test's context, where its creation stack is captured.
  */
 const NO_HOOK_TIMEOUT = Number.POSITIVE_INFINITY;
-/** Vitest's own files: what they create while a test runs is the runner's bookkeeping. */
-const VITEST_FILES = /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+)[\\/]/;
+
+const SAID = Symbol.for('loose-ends.vitest.said');
 
 const NO_SUITE_API: SuiteApi = { getCurrentSuite: undefined, getSuiteHooks: undefined };
 
-const EACH_HOOK_PHASES = [
-  ['beforeEach', 'beforeEach hook'],
-  ['afterEach', 'afterEach hook'],
-] as const;
-
-const kOriginalCollect = Symbol.for('loose-ends.vitest.originalCollect');
-
-hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
+hidePackageFrames(import.meta.url);
 
 const vitest = await loadVitestApi();
 const options = readOptions();
@@ -76,14 +64,19 @@ getEngine();
 
 if (options.mode !== 'off') {
   if (typeof aroundEach !== 'function') {
-    warnNoAroundEach();
+    // The plugin already said it once for the whole run, in the main process.
+    if (provided(PLUGIN_KEY) !== true) sayOnce(detectionOffMessage('this Vitest has no aroundEach'));
   } else {
     install(aroundEach, aroundAll, aroundAll === undefined ? NO_SUITE_API : await loadSuiteApi());
   }
 }
 
 function provided(key: string): unknown {
-  return typeof vitest.inject === 'function' ? vitest.inject(key) : undefined;
+  if (typeof vitest.inject === 'function') return vitest.inject(key);
+  sayOnce(
+    'loose-ends: This Vitest has no inject(), so the options given to looseEnds() do not reach the tests: they are checked with the defaults.',
+  );
+  return undefined;
 }
 
 function readOptions(): ResolvedOptions {
@@ -111,9 +104,7 @@ function install(
 
   around(async (runTest, context) => {
     const task = context.task as unknown as TaskLike;
-    const ctx = engine.createContext({ kind: 'test', titlePath: titlePath(task), file: fileOf(task) });
-    const allowed = task.meta.allowLeaks;
-    if (allowed !== undefined && allowed !== false) allowLeaksIn(ctx, allowed === true ? undefined : allowed);
+    const ctx = createTestContext(titlePathOf(task), task.file?.filepath, task.meta.allowLeaks);
     await engine.run(ctx, runTest, 'test');
     // Also after a failure or a timeout: what it left is reported next to its own error, and closed.
     const result = await engine.check(ctx, checkOptions);
@@ -124,7 +115,7 @@ function install(
   // Vitest evaluates this module once per test file, right before that file: one file context each.
   let fileCtx: LeakContext | undefined;
   const fileContextOf = (filepath: string): LeakContext => {
-    fileCtx ??= fileContext(filepath);
+    fileCtx ??= createFileContext(filepath);
     return fileCtx;
   };
 
@@ -136,16 +127,27 @@ function install(
   };
 
   // Vitest runs `describe` bodies after the module body, when it collects the file: its default suite
-  // (current while setup files run) collects every top-level describe, which collects its own. Each
-  // file gets a fresh wrapper around the one original, under that file's context.
-  if (getCurrentSuite !== undefined) {
+  // (current while setup files run) collects every top-level describe, which collects its own.
+  // Once collected, each `beforeEach`/`afterEach` hook is wrapped to say what it started, as Jest
+  // and Mocha say ("Created in the beforeEach hook"): Vitest runs them inside the test's aroundEach.
+  const nameHookPhases = (collected: unknown): void => {
+    if (getSuiteHooks === undefined) return;
+    replaceEachHooks(collected as SuiteLike, getSuiteHooks, (hook, name) =>
+      bindToPhase(engine, hook, `${name} hook`),
+    );
+  };
+  if (getCurrentSuite === undefined) {
+    sayOnce(
+      'loose-ends: This Vitest has no TestRunner.getCurrentSuite: what describe bodies start is not checked.',
+    );
+  } else {
     try {
-      collectUnder(getCurrentSuite(), (file, collect) =>
+      collectThrough(getCurrentSuite(), (file, collect) =>
         engine.run(
           fileContextOf(file.filepath),
           async () => {
             const collected = await collect();
-            if (getSuiteHooks !== undefined) nameEachHookPhases(collected as SuiteLike, getSuiteHooks);
+            nameHookPhases(collected);
             return collected;
           },
           'module scope',
@@ -156,12 +158,21 @@ function install(
     }
   }
 
+  if (aroundSuite === undefined) {
+    sayOnce(
+      "loose-ends: This Vitest has no aroundAll: a test file's module scope, describe bodies and beforeAll/afterAll hooks are not checked.",
+    );
+    return;
+  }
   // A plain function reading `arguments`: Vitest parses the parameter list for fixtures, and the
   // suite is the 2nd argument in some versions and the 3rd (after fixtures) in others.
-  aroundSuite?.(async function aroundFile(runSuite: () => Promise<void>) {
+  aroundSuite(async function aroundFile(runSuite: () => Promise<void>) {
     // biome-ignore lint/complexity/noArguments: a rest parameter would be parsed as a fixtures argument.
-    const file = [...arguments].find(isFileTask);
+    const file = fileTaskIn(arguments);
     if (file === undefined) {
+      sayOnce(
+        "loose-ends: Vitest's aroundAll handed no file task: a test file's module scope, describe bodies and beforeAll/afterAll hooks are not checked.",
+      );
       await runSuite();
       return;
     }
@@ -175,80 +186,28 @@ function install(
   }, NO_HOOK_TIMEOUT);
 }
 
-/**
- * Vitest runs a test's `beforeEach` hooks, the test and its `afterEach` hooks inside one
- * `aroundEach` call, all under the test's context: each such hook of a collected file is wrapped so
- * what it starts is said to come from it, as Jest and Mocha say ("Created in the beforeEach hook").
- */
-function nameEachHookPhases(suite: SuiteLike, getSuiteHooks: NonNullable<SuiteApi['getSuiteHooks']>): void {
-  const hooks = getSuiteHooks(suite);
-  for (const [name, phase] of EACH_HOOK_PHASES) {
-    const list = hooks?.[name];
-    if (!Array.isArray(list)) continue;
-    for (let index = 0; index < list.length; index++) {
-      const hook = list[index];
-      // Vitest reads a hook's parameters (fixtures) from its source: the wrapper keeps the original's.
-      if (typeof hook === 'function') list[index] = bindToPhase(getEngine(), hook as () => unknown, phase);
-    }
-  }
-  for (const task of suite.tasks ?? []) {
-    if (task.type === 'suite') nameEachHookPhases(task, getSuiteHooks);
-  }
-}
-
-type Collect = SuiteCollectorLike['collect'];
-
-function collectUnder(
-  suite: SuiteCollectorLike,
-  run: (file: { readonly filepath: string }, collect: () => Promise<unknown>) => Promise<unknown>,
-): void {
-  const holder = suite as SuiteCollectorLike & { [kOriginalCollect]?: Collect };
-  const original = holder[kOriginalCollect] ?? suite.collect;
-  if (typeof original !== 'function') return;
-  holder[kOriginalCollect] = original;
-  suite.collect = function (this: SuiteCollectorLike, file) {
-    if (typeof file?.filepath !== 'string') return original.call(this, file);
-    return run(file, () => original.call(this, file));
-  };
-}
-
-function isFileTask(value: unknown): value is TaskLike & { filepath: string } {
-  const task = value as Partial<TaskLike> | undefined;
-  return (
-    typeof task === 'object' && task !== null && typeof task.filepath === 'string' && task.meta !== undefined
-  );
-}
-
-function fileContext(filepath: string): LeakContext {
-  return getEngine().createContext({ kind: 'file', title: displayPath(filepath), file: filepath });
-}
-
 function tally(result: CheckResult): LeakSummary {
   // Every leak in full only when the main process is to write a report file with them.
-  const summary = emptySummary({ details: options.reportFile !== undefined });
-  addToSummary(summary, result);
-  return summary;
+  return tallyOf(result, options.reportFile !== undefined);
 }
 
-/**
- * A test's tally is its last attempt's, as Vitest counts the test by it (`retry`, `repeats`); an
- * earlier attempt that leaked is kept as a count of its own.
- */
 /**
  * The tally of a clean test's only attempt, shared: Vitest keeps every task's meta until the file
  * is done, and most tests are clean.
  */
 let cleanTally: LeakSummary | undefined;
 
+/**
+ * A test's tally is its last attempt's, as Vitest counts the test by it (`retry`, `repeats`); an
+ * earlier attempt that leaked is kept as a count of its own.
+ */
 function attemptTally(result: CheckResult, earlier: LeakSummary | undefined): LeakSummary {
   if (earlier === undefined && result.status === 'clean' && options.reportFile === undefined) {
     cleanTally ??= Object.freeze(tally(result)) as LeakSummary;
     return cleanTally;
   }
   const summary = tally(result);
-  if (earlier === undefined) return summary;
-  if (earlier.leakyRetries !== undefined) summary.leakyRetries = earlier.leakyRetries;
-  addRetriedAttempt(summary, earlier.leakyTests > 0);
+  if (earlier !== undefined) addRetried(summary, earlier);
   return summary;
 }
 
@@ -258,22 +217,11 @@ function verdict(result: CheckResult): void {
   if (warning !== undefined) process.stderr.write(`${warning}\n`);
 }
 
-function titlePath(task: TaskLike): string[] {
-  const names: string[] = [];
-  for (let current: TaskLike | undefined = task; current !== undefined; current = current.suite) {
-    if (current.name !== '' && current.filepath === undefined) names.unshift(current.name);
-  }
-  return names;
-}
-
-function fileOf(task: TaskLike): string | undefined {
-  return task.file?.filepath;
-}
-
-function warnNoAroundEach(): void {
-  const state = globalThis as Record<symbol, unknown>;
-  // The plugin already said it once for the whole run, in the main process.
-  if (state[WARNED] || provided(PLUGIN_KEY) === true) return;
-  state[WARNED] = true;
-  process.stderr.write(`${detectionOffMessage('this Vitest has no aroundEach')}\n`);
+/** Writes `text` to stderr once per thread: this module is evaluated again for every test file. */
+function sayOnce(text: string): void {
+  const state = globalThis as { [SAID]?: Set<string> };
+  state[SAID] ??= new Set();
+  if (state[SAID].has(text)) return;
+  state[SAID].add(text);
+  process.stderr.write(`${text}\n`);
 }
