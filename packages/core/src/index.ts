@@ -6,8 +6,7 @@
 //   `engine.check` and `verdictOf`; `tallyOf`/`addRetried` and the summary relay; `finishRun`.
 //   docs/internals.md says what each adapter relies on in its runner.
 export type { LeakFilter } from './allow.js';
-// allowLeaksIn: for an adapter not yet on createTestContext (Mocha).
-export { allowLeaks, allowLeaksIn, leakAllowed } from './allow.js';
+export { allowLeaks, leakAllowed } from './allow.js';
 export type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
 export type { CheckResult, CheckStatus } from './engine.js';
 export { Engine, getEngine } from './engine.js';
@@ -24,26 +23,22 @@ export {
   resolveOptions,
 } from './options.js';
 export { dropOwnFrames } from './own-frames.js';
-// For an adapter not yet on createFileContext (Mocha).
+// A path as messages show it: relative to the working directory when under it.
 export { displayPath } from './paths.js';
 export type { LeakRecord } from './record.js';
 export type { RenderOptions } from './report.js';
 export { AsyncLeakError, renderLeaks } from './report.js';
 export type { ReportDocument, RunInfo } from './report-file.js';
-// For an adapter not yet on finishRun (Mocha).
-export { writeReportFile } from './report-file.js';
 export type { ReportedLeak } from './reported-leak.js';
 export type { RunEnd } from './run-end.js';
 export { finishRun } from './run-end.js';
 export { createFileContext, createTestContext } from './runner-contexts.js';
 export type { RuntimeSupport } from './runtime.js';
 export type { SourceLocation } from './stack.js';
-// hideFramesFrom: for an adapter not yet on hidePackageFrames (Mocha).
-export { hideFramesFrom, hidePackageFrames } from './stack.js';
+export { hidePackageFrames } from './stack.js';
 export { didYouMean } from './suggest.js';
 export type { LeakSummary } from './summary.js';
-// addRetriedAttempt and formatSummary: for an adapter not yet on addRetried and finishRun (Mocha).
-export { addRetriedAttempt, addToSummary, emptySummary, formatSummary, mergeSummaries } from './summary.js';
+export { addToSummary, emptySummary, mergeSummaries } from './summary.js';
 export {
   closeSummaryRelay,
   collectRelayedSummaries,

@@ -6,17 +6,17 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { allowLeaksIn } from '../src/allow.js';
 import type { LeakSummary, ReportDocument } from '../src/index.js';
 import {
   addToSummary,
-  allowLeaksIn,
   emptySummary,
   getEngine,
   mergeSummaries,
   RESOURCE_KINDS,
   resolveOptions,
-  writeReportFile,
 } from '../src/index.js';
+import { writeReportFile } from '../src/report-file.js';
 
 const schema = createRequire(import.meta.url)('../report-schema.json');
 const validate = addFormats.default(new Ajv2020({ allErrors: true, strict: true })).compile(schema);

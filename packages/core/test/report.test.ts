@@ -4,13 +4,11 @@ import { stripVTControlCharacters as plain } from 'node:util';
 import {
   AsyncLeakError,
   addRetried,
-  addRetriedAttempt,
   addToSummary,
   allowLeaks,
   createTestContext,
   emptySummary,
   finishRun,
-  formatSummary,
   leakAllowed,
   mergeSummaries,
   renderLeaks,
@@ -18,6 +16,7 @@ import {
   tallyOf,
   verdictOf,
 } from '../src/index.js';
+import { addRetriedAttempt, formatSummary } from '../src/summary.js';
 import { detectingEngine, kinds, runAsTest } from './helpers.js';
 
 const noop = () => {};

@@ -1,27 +1,25 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { CheckResult, LeakContext, LooseEndsOptions, ResolvedOptions } from '@loose-ends/core';
 import {
-  addRetriedAttempt,
+  addRetried,
   addToSummary,
-  allowLeaksIn,
   bindToContext,
   closeSummaryRelay,
   collectRelayedSummaries,
-  displayPath,
+  createFileContext,
+  createTestContext,
   emptySummary,
-  formatSummary,
+  finishRun,
   getEngine,
-  hideFramesFrom,
+  hidePackageFrames,
   mergeSummaries,
   openSummaryRelay,
   relaySummary,
   reportInternalError,
   resolveOptions,
   tagLateLogs,
+  tallyOf,
   unwrap,
   verdictOf,
-  writeReportFile,
 } from '@loose-ends/core';
 import {
   absoluteFile,
@@ -58,7 +56,7 @@ export const ALLOW_LEAKS_TAG = '@allow-leaks';
 const PACKAGE = '@loose-ends/mocha-hooks';
 const engine = getEngine();
 const state = getState();
-hideFramesFrom(path.dirname(fileURLToPath(import.meta.url)));
+hidePackageFrames(import.meta.url);
 
 /**
  * Sets the options (see the README's table) and returns the plugin, so a module that calls it can be
@@ -88,7 +86,7 @@ function startDetection(): void {
 function fileContext(file: string): LeakContext {
   let ctx = state.files.get(file);
   if (ctx === undefined) {
-    ctx = engine.createContext({ kind: 'file', title: displayPath(file), file });
+    ctx = createFileContext(file);
     state.files.set(file, ctx);
   }
   return ctx;
@@ -165,8 +163,8 @@ function setUpTest(test: MochaTest): void {
   if (!detecting() || state.tests.has(test)) return;
   try {
     const titlePath = test.titlePath?.() ?? [test.fullTitle()];
-    const ctx = engine.createContext({ kind: 'test', titlePath, file: test.file });
-    if (titlePath.some((title) => title.includes(ALLOW_LEAKS_TAG))) allowLeaksIn(ctx);
+    const allowed = titlePath.some((title) => title.includes(ALLOW_LEAKS_TAG));
+    const ctx = createTestContext(titlePath, test.file, allowed);
     state.tests.set(test, ctx);
     // A retry is a clone holding our wrapper: bindToContext unwraps first, so it is never wrapped twice.
     if (test.fn !== undefined) test.fn = bindToContext(engine, ctx, test.fn, 'test');
@@ -198,13 +196,13 @@ async function judgeTest(
     const leakFails = result.shouldFail && result.error !== undefined && test.state === 'passed';
     if (leakFails && retryTest !== undefined) {
       retryTest(result.error);
-      addRetriedAttempt(state.summary, result.leaks.length > 0);
+      addRetried(state.summary, tallyOf(result, false));
       // Mocha's reporters show nothing of a retried attempt: say what it left, as for a failed one.
       process.stderr.write(`\nloose-ends: A leaking attempt that Mocha retries: ${result.error.message}\n`);
       return;
     }
     // A failed attempt that Mocha retries has no state: its test is counted by a later attempt.
-    if (test.state === undefined) addRetriedAttempt(state.summary, result.leaks.length > 0);
+    if (test.state === undefined) addRetried(state.summary, tallyOf(result, false));
     else tally(result);
     if (result.error === undefined) return;
     if (leakFails) failTest(result.error);
@@ -287,17 +285,16 @@ function isWorker(): boolean {
 function printSummary(): void {
   const summary = mergeSummaries([state.summary, collectRelayedSummaries(state.relayDirectory)]);
   state.summary = emptySummary();
-  // Printing empties the tally, so a second call (teardown after `end`) finds nothing to print.
-  if (!detecting() || summary.checked === 0) return;
-  const { reportFile } = state.options;
-  if (reportFile !== undefined) {
-    writeReportFile(reportFile, summary, {
-      runner: 'mocha',
-      runnerVersion: mochaVersion,
-      root: process.cwd(),
-    });
-  }
-  process.stderr.write(`\n${formatSummary(summary)}\n`);
+  // Printing empties the tally, so a second call (teardown after `end`) finds nothing to print and
+  // leaves the report file as the first call wrote it.
+  if (!detecting() || (summary.checked === 0 && summary.leakyFiles === 0)) return;
+  const line = finishRun(summary, {
+    runner: 'mocha',
+    runnerVersion: mochaVersion,
+    root: process.cwd(),
+    reportFile: state.options.reportFile,
+  });
+  if (line !== undefined) process.stderr.write(`\n${line}\n`);
 }
 
 /** Adds a check to this process's tally, every leak in full when a report file is asked for. */
