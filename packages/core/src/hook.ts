@@ -30,6 +30,8 @@ export interface Entry {
   readonly parent: Entry | undefined;
   readonly createdAt: number;
   readonly parentOnly: boolean;
+  /** Some entry names it as its parent: its stack may still be borrowed after it has ended. */
+  hasChildren: boolean;
   /** For promises: set by the `promiseResolve` hook. */
   settled: boolean;
   /** Why its state could not be read, if it could not: it then counts as still running. */
@@ -242,6 +244,7 @@ export class ResourceHook {
       if (type === 'PIPEWRAP' && this.lastProcess?.executionId === executionAsyncId()) {
         parent = this.lastProcess.entry;
       }
+      if (parent !== undefined) parent.hasChildren = true;
       const parentOnly = role === PARENT_ONLY;
       const entry: Entry = {
         asyncId,
@@ -254,6 +257,7 @@ export class ResourceHook {
         parent,
         createdAt: realClock.now(),
         parentOnly,
+        hasChildren: false,
         settled: false,
       };
       if (hasOwnUserStack(type, scope, trigger)) {
@@ -300,5 +304,11 @@ export class ResourceHook {
   private forget(entry: Entry): void {
     this.entries.delete(entry.asyncId);
     entry.ctx.backlog.delete(entry);
+    // Its stack is read again only for a child (borrowed by a report, or deciding runner work) or for
+    // its task's tree. Without either it goes now, not when the resource is collected: a WeakMap
+    // keeps the room its largest size needed, and a long file creates more between full collections.
+    if (entry.hasChildren || entry.ctx.history !== undefined) return;
+    const resource = entry.resource.deref();
+    if (resource !== undefined) stacks.delete(resource);
   }
 }
