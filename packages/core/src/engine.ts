@@ -1,6 +1,6 @@
 import { contain } from './contain.js';
 import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
-import { createContext, RUNNER_SCOPE } from './context.js';
+import { createContext, RUNNER_SCOPE, releaseChecked } from './context.js';
 import type { Entry } from './hook.js';
 import { isAlive, isRefed, ResourceHook, stackHolderOf } from './hook.js';
 import { reportInternalError } from './internal-error.js';
@@ -214,6 +214,8 @@ export class Engine {
     } catch (error) {
       reportInternalError(error, `the check after "${ctx.title}"`);
       return result(ctx, 'clean');
+    } finally {
+      releaseChecked(ctx);
     }
   }
 }

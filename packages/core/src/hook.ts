@@ -271,6 +271,7 @@ export class ResourceHook {
       // stream's `fd`) now crashes Node.
       if (this.entries.size >= this.nextSweepAt) this.sweep();
       this.entries.set(asyncId, entry);
+      ctx.backlog ??= new Set();
       ctx.backlog.add(entry);
       ctx.history?.push({ entry, resource });
     } catch (error) {
@@ -294,16 +295,19 @@ export class ResourceHook {
   /** Sweeps one context's backlog and returns what is still alive in it. */
   liveEntries(ctx: LeakContext): Entry[] {
     const live: Entry[] = [];
-    for (const entry of ctx.backlog) {
+    const { backlog } = ctx;
+    if (backlog === undefined) return live;
+    for (const entry of backlog) {
       if (isAlive(entry)) live.push(entry);
       else this.forget(entry);
     }
+    if (backlog.size === 0) ctx.backlog = undefined;
     return live;
   }
 
   private forget(entry: Entry): void {
     this.entries.delete(entry.asyncId);
-    entry.ctx.backlog.delete(entry);
+    entry.ctx.backlog?.delete(entry);
     // Its stack is read again only for a child (borrowed by a report, or deciding runner work) or for
     // its task's tree. Without either it goes now, not when the resource is collected: a WeakMap
     // keeps the room its largest size needed, and a long file creates more between full collections.
