@@ -169,6 +169,7 @@ export class Engine {
     if (this.hook === undefined) return result(ctx, 'off');
     ctx.ended = true;
     try {
+      this.hook.sweepRecent();
       const unsettled = () => this.unsettledEntries(ctx, options);
       // Most tests leave nothing running: judged at once, without waiting or entering a scope.
       const leftNow = unsettled();

@@ -132,6 +132,8 @@ export class ResourceHook {
   /** Tracked resources by asyncId; used to find the owner of a resource created with no store. */
   private readonly entries = new Map<number, Entry>();
   private nextSweepAt = FIRST_SWEEP_AT;
+  /** Entries recorded since the last sweep of either kind (see `sweepRecent`). */
+  private recent: Entry[] = [];
   /** A child's stdio pipes are created right after its process handle, in the same callback. */
   private lastProcess: { entry: Entry; executionId: number } | undefined;
   /** The init callback; also the boundary creation stacks are captured below. */
@@ -271,6 +273,7 @@ export class ResourceHook {
       // stream's `fd`) now crashes Node.
       if (this.entries.size >= this.nextSweepAt) this.sweep();
       this.entries.set(asyncId, entry);
+      this.recent.push(entry);
       ctx.backlog ??= new Set();
       ctx.backlog.add(entry);
       ctx.history?.push({ entry, resource });
@@ -289,7 +292,21 @@ export class ResourceHook {
     for (const entry of this.entries.values()) {
       if (!isAlive(entry)) this.forget(entry);
     }
+    this.recent = [];
     this.nextSweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
+  }
+
+  /**
+   * Drops what was recorded since the last sweep and has ended already, whichever context it
+   * belongs to: called after each test, when most of what it and the runner started for it is done
+   * (a runner's timeout timer belongs to the file, not the test). Dropped then, their captured
+   * stacks die young instead of being carried through scavenges to the next batch sweep.
+   */
+  sweepRecent(): void {
+    for (const entry of this.recent) {
+      if (!isAlive(entry)) this.forget(entry);
+    }
+    this.recent = [];
   }
 
   /** Sweeps one context's backlog and returns what is still alive in it. */
