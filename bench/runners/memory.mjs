@@ -144,6 +144,8 @@ const layouts = [
 ];
 
 const rows = [];
+/** Heap kept per test by runner, then single-file size, then variant name: for the margins below. */
+const singleFile = new Map();
 for (const runner of runners) {
   for (const layout of layouts) {
     const dir = generate(runner, layout);
@@ -175,6 +177,12 @@ for (const runner of runners) {
       }
       const growth = median(list.map((s) => s.perTest));
       const peak = median(list.map((s) => s.peak));
+      if (layout.files === 1) {
+        if (!singleFile.has(runner)) singleFile.set(runner, { version, sizes: new Map() });
+        const bySize = singleFile.get(runner).sizes;
+        if (!bySize.has(layout.tests)) bySize.set(layout.tests, new Map());
+        bySize.get(layout.tests).set(variant.name, growth);
+      }
       const extra =
         variant.name === 'baseline'
           ? ''
@@ -187,6 +195,29 @@ for (const runner of runners) {
   }
 }
 
+/**
+ * What one more test keeps, between two file sizes: a file keeps some things once (modules, code),
+ * which the per-test figure of a short file spreads over few tests.
+ */
+const margins = [];
+for (const { version, sizes: bySize } of singleFile.values()) {
+  const sorted = [...bySize.keys()].sort((a, b) => a - b);
+  for (let i = 1; i < sorted.length; i++) {
+    const [small, large] = [sorted[i - 1], sorted[i]];
+    const margin = (name) => {
+      const [a, b] = [bySize.get(small).get(name), bySize.get(large).get(name)];
+      return a === undefined || b === undefined ? undefined : (b * large - a * small) / (large - small);
+    };
+    const [base, loose] = [margin('baseline'), margin('loose-ends')];
+    const bytes = (value) => (value === undefined ? 'failed' : `${value.toFixed(0)} B`);
+    const added =
+      base === undefined || loose === undefined
+        ? ''
+        : `${loose - base >= 0 ? '+' : ''}${bytes(loose - base)}`;
+    margins.push(`| ${version} | ${small} → ${large} tests | ${bytes(base)} | ${bytes(loose)} | ${added} |`);
+  }
+}
+
 const table = [
   `Memory, Node ${process.versions.node}, ${machineLine()}, median of ${runs} runs`,
   '',
@@ -194,6 +225,16 @@ const table = [
   '|---|---|---|---|---|---|',
   ...rows,
   '',
+  ...(margins.length === 0
+    ? []
+    : [
+        'Heap kept by one more test, between two single-file sizes:',
+        '',
+        '| runner | between | baseline | loose-ends | added by loose-ends |',
+        '|---|---|---|---|---|',
+        ...margins,
+        '',
+      ]),
 ].join('\n');
 console.log(table);
 mkdirSync(resultsDir, { recursive: true });

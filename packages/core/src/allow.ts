@@ -82,7 +82,7 @@ function checkedAllowLeaks(filter?: LeakFilter): void {
 
 /** For adapters: lets `ctx` leave matching work running (a runner's own opt-out: tag, meta, title). */
 export function allowLeaksIn(ctx: LeakContext, filter?: LeakFilter): void {
-  ctx.allowances.push(toAllowance(filter));
+  ctx.allowances = [...ctx.allowances, toAllowance(filter)];
 }
 
 /**

@@ -10,18 +10,23 @@ export interface LeakContext {
   readonly kind: ContextKind;
   /** Human title, e.g. `cache > refreshes every second`. */
   readonly title: string;
-  readonly titlePath: readonly string[];
+  /** Emptied once the context is checked: its `CheckResult` keeps it (see `releaseChecked`). */
+  titlePath: readonly string[];
   readonly file: string | undefined;
-  /** Resources created under this context that were alive when last looked at. */
-  readonly backlog: Set<Entry>;
+  /**
+   * Resources created under this context that were alive when last looked at: made for the first,
+   * dropped when a check finds it empty. Runners keep what a test created (a promise, a listener)
+   * long after its verdict, and through its scope the context, so an ended context keeps little.
+   */
+  backlog: Set<Entry> | undefined;
   /**
    * Every resource ever created under this context, kept only for tracked tasks. It holds each
    * resource strongly: entries hold theirs weakly, and a settled timer collected before `tree()` is
    * called could no longer be described or placed.
    */
   readonly history: HistoryItem[] | undefined;
-  /** Opt-outs granted by the test itself (`allowLeaks`). */
-  readonly allowances: Allowance[];
+  /** Opt-outs granted by the test itself (`allowLeaks`); replaced, never changed in place. */
+  allowances: readonly Allowance[];
   /** Set when its check starts: what it left running is from then on someone else's surprise. */
   ended: boolean;
 }
@@ -57,6 +62,9 @@ export interface ContextInit {
 
 let nextContextId = 1;
 
+const NO_ALLOWANCES: readonly Allowance[] = Object.freeze([]);
+const NO_TITLES: readonly string[] = Object.freeze([]);
+
 export function createContext(init: ContextInit = {}): LeakContext {
   const titlePath = init.titlePath ?? (init.title === undefined ? [] : [init.title]);
   return {
@@ -65,9 +73,19 @@ export function createContext(init: ContextInit = {}): LeakContext {
     title: init.title ?? (titlePath.join(' > ') || 'anonymous'),
     titlePath,
     file: init.file,
-    backlog: new Set(),
+    backlog: undefined,
     history: init.keepHistory ? [] : undefined,
-    allowances: [],
+    allowances: NO_ALLOWANCES,
     ended: false,
   };
+}
+
+/**
+ * After its check, a context keeps only what a late error or log needs to name it (kind, title,
+ * file): runners keep what a test created to the end of the file or the run, and through the scope
+ * it carries, the test's context.
+ */
+export function releaseChecked(ctx: LeakContext): void {
+  ctx.titlePath = NO_TITLES;
+  ctx.allowances = NO_ALLOWANCES;
 }

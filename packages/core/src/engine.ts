@@ -1,6 +1,6 @@
 import { contain } from './contain.js';
 import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
-import { createContext, RUNNER_SCOPE } from './context.js';
+import { createContext, RUNNER_SCOPE, releaseChecked } from './context.js';
 import type { Entry } from './hook.js';
 import { isAlive, isRefed, ResourceHook, stackHolderOf } from './hook.js';
 import { reportInternalError } from './internal-error.js';
@@ -169,6 +169,7 @@ export class Engine {
     if (this.hook === undefined) return result(ctx, 'off');
     ctx.ended = true;
     try {
+      this.hook.sweepRecent();
       const unsettled = () => this.unsettledEntries(ctx, options);
       // Most tests leave nothing running: judged at once, without waiting or entering a scope.
       const leftNow = unsettled();
@@ -214,6 +215,8 @@ export class Engine {
     } catch (error) {
       reportInternalError(error, `the check after "${ctx.title}"`);
       return result(ctx, 'clean');
+    } finally {
+      releaseChecked(ctx);
     }
   }
 }

@@ -30,6 +30,8 @@ export interface Entry {
   readonly parent: Entry | undefined;
   readonly createdAt: number;
   readonly parentOnly: boolean;
+  /** Some entry names it as its parent: its stack may still be borrowed after it has ended. */
+  hasChildren: boolean;
   /** For promises: set by the `promiseResolve` hook. */
   settled: boolean;
   /** Why its state could not be read, if it could not: it then counts as still running. */
@@ -130,6 +132,8 @@ export class ResourceHook {
   /** Tracked resources by asyncId; used to find the owner of a resource created with no store. */
   private readonly entries = new Map<number, Entry>();
   private nextSweepAt = FIRST_SWEEP_AT;
+  /** Entries recorded since the last sweep of either kind (see `sweepRecent`). */
+  private recent: Entry[] = [];
   /** A child's stdio pipes are created right after its process handle, in the same callback. */
   private lastProcess: { entry: Entry; executionId: number } | undefined;
   /** The init callback; also the boundary creation stacks are captured below. */
@@ -242,6 +246,7 @@ export class ResourceHook {
       if (type === 'PIPEWRAP' && this.lastProcess?.executionId === executionAsyncId()) {
         parent = this.lastProcess.entry;
       }
+      if (parent !== undefined) parent.hasChildren = true;
       const parentOnly = role === PARENT_ONLY;
       const entry: Entry = {
         asyncId,
@@ -254,6 +259,7 @@ export class ResourceHook {
         parent,
         createdAt: realClock.now(),
         parentOnly,
+        hasChildren: false,
         settled: false,
       };
       if (hasOwnUserStack(type, scope, trigger)) {
@@ -267,6 +273,8 @@ export class ResourceHook {
       // stream's `fd`) now crashes Node.
       if (this.entries.size >= this.nextSweepAt) this.sweep();
       this.entries.set(asyncId, entry);
+      this.recent.push(entry);
+      ctx.backlog ??= new Set();
       ctx.backlog.add(entry);
       ctx.history?.push({ entry, resource });
     } catch (error) {
@@ -284,21 +292,44 @@ export class ResourceHook {
     for (const entry of this.entries.values()) {
       if (!isAlive(entry)) this.forget(entry);
     }
+    this.recent = [];
     this.nextSweepAt = Math.max(FIRST_SWEEP_AT, this.entries.size * 2);
+  }
+
+  /**
+   * Drops what was recorded since the last sweep and has ended already, whichever context it
+   * belongs to: called after each test, when most of what it and the runner started for it is done
+   * (a runner's timeout timer belongs to the file, not the test). Dropped then, their captured
+   * stacks die young instead of being carried through scavenges to the next batch sweep.
+   */
+  sweepRecent(): void {
+    for (const entry of this.recent) {
+      if (!isAlive(entry)) this.forget(entry);
+    }
+    this.recent = [];
   }
 
   /** Sweeps one context's backlog and returns what is still alive in it. */
   liveEntries(ctx: LeakContext): Entry[] {
     const live: Entry[] = [];
-    for (const entry of ctx.backlog) {
+    const { backlog } = ctx;
+    if (backlog === undefined) return live;
+    for (const entry of backlog) {
       if (isAlive(entry)) live.push(entry);
       else this.forget(entry);
     }
+    if (backlog.size === 0) ctx.backlog = undefined;
     return live;
   }
 
   private forget(entry: Entry): void {
     this.entries.delete(entry.asyncId);
-    entry.ctx.backlog.delete(entry);
+    entry.ctx.backlog?.delete(entry);
+    // Its stack is read again only for a child (borrowed by a report, or deciding runner work) or for
+    // its task's tree. Without either it goes now, not when the resource is collected: a WeakMap
+    // keeps the room its largest size needed, and a long file creates more between full collections.
+    if (entry.hasChildren || entry.ctx.history !== undefined) return;
+    const resource = entry.resource.deref();
+    if (resource !== undefined) stacks.delete(resource);
   }
 }
