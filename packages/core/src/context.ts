@@ -6,7 +6,6 @@ export type ContextKind = 'test' | 'file' | 'task';
 
 /** Everything async work is attributed to. Created by an adapter (or the tracker), one per test. */
 export interface LeakContext {
-  readonly id: number;
   readonly kind: ContextKind;
   /** Human title, e.g. `cache > refreshes every second`. */
   readonly title: string;
@@ -60,24 +59,53 @@ export interface ContextInit {
   keepHistory?: boolean;
 }
 
-let nextContextId = 1;
+/** The phase of a test's own body, the phase `Engine.run` assumes. */
+export const TEST_PHASE = 'test';
 
 const NO_ALLOWANCES: readonly Allowance[] = Object.freeze([]);
 const NO_TITLES: readonly string[] = Object.freeze([]);
 
+/**
+ * A context is also the scope of its own test phase (`scopeOf`): runners keep what a test created
+ * (Vitest, its run's promise) long after the verdict, and with it the scope that promise carries.
+ * The context standing in for that scope, a test costs one object there, not two.
+ */
+class Context implements LeakContext, Scope {
+  backlog: Set<Entry> | undefined = undefined;
+  allowances: readonly Allowance[] = NO_ALLOWANCES;
+  ended = false;
+
+  constructor(
+    readonly kind: ContextKind,
+    readonly title: string,
+    public titlePath: readonly string[],
+    readonly file: string | undefined,
+    readonly history: HistoryItem[] | undefined,
+  ) {}
+
+  get ctx(): LeakContext {
+    return this;
+  }
+
+  get phase(): string {
+    return TEST_PHASE;
+  }
+}
+
 export function createContext(init: ContextInit = {}): LeakContext {
   const titlePath = init.titlePath ?? (init.title === undefined ? [] : [init.title]);
-  return {
-    id: nextContextId++,
-    kind: init.kind ?? 'test',
-    title: init.title ?? (titlePath.join(' > ') || 'anonymous'),
+  return new Context(
+    init.kind ?? 'test',
+    init.title ?? (titlePath.join(' > ') || 'anonymous'),
     titlePath,
-    file: init.file,
-    backlog: undefined,
-    history: init.keepHistory ? [] : undefined,
-    allowances: NO_ALLOWANCES,
-    ended: false,
-  };
+    init.file,
+    init.keepHistory ? [] : undefined,
+  );
+}
+
+/** The scope of code that runs as part of `ctx`, in `phase`. */
+export function scopeOf(ctx: LeakContext, phase: string): Scope {
+  return phase === TEST_PHASE && ctx instanceof Context ? ctx : { ctx, phase };
 }
 
 /**
