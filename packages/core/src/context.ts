@@ -18,12 +18,6 @@ export interface LeakContext {
    * long after its verdict, and through its scope the context, so an ended context keeps little.
    */
   backlog: Set<Entry> | undefined;
-  /**
-   * Every resource ever created under this context, kept only for tracked tasks. It holds each
-   * resource strongly: entries hold theirs weakly, and a settled timer collected before `tree()` is
-   * called could no longer be described or placed.
-   */
-  readonly history: HistoryItem[] | undefined;
   /** Opt-outs granted by the test itself (`allowLeaks`); replaced, never changed in place. */
   allowances: readonly Allowance[];
   /** Set when its check starts: what it left running is from then on someone else's surprise. */
@@ -55,8 +49,6 @@ export interface ContextInit {
   title?: string;
   titlePath?: readonly string[];
   file?: string;
-  /** Keep every resource, settled or not, so the tree of what it started can be printed. */
-  keepHistory?: boolean;
 }
 
 /** The phase of a test's own body, the phase `Engine.run` assumes. */
@@ -80,7 +72,6 @@ class Context implements LeakContext, Scope {
     readonly title: string,
     public titlePath: readonly string[],
     readonly file: string | undefined,
-    readonly history: HistoryItem[] | undefined,
   ) {}
 
   get ctx(): LeakContext {
@@ -94,13 +85,23 @@ class Context implements LeakContext, Scope {
 
 export function createContext(init: ContextInit = {}): LeakContext {
   const titlePath = init.titlePath ?? (init.title === undefined ? [] : [init.title]);
-  return new Context(
-    init.kind ?? 'test',
-    init.title ?? (titlePath.join(' > ') || 'anonymous'),
-    titlePath,
-    init.file,
-    init.keepHistory ? [] : undefined,
-  );
+  const kind = init.kind ?? 'test';
+  const ctx = new Context(kind, init.title ?? (titlePath.join(' > ') || 'anonymous'), titlePath, init.file);
+  if (kind === 'task') histories.set(ctx, []);
+  return ctx;
+}
+
+/**
+ * Every resource ever created under a tracked task, so the tree of what it started can be printed.
+ * It holds each resource strongly: entries hold theirs weakly, and a settled timer collected before
+ * `tree()` is called could no longer be described or placed. Kept apart from the context, which
+ * tests have too.
+ */
+const histories = new WeakMap<LeakContext, HistoryItem[]>();
+
+/** A tracked task's history (`undefined` for any other kind). */
+export function historyOf(ctx: LeakContext): HistoryItem[] | undefined {
+  return histories.get(ctx);
 }
 
 /** The scope of code that runs as part of `ctx`, in `phase`. */
