@@ -6,7 +6,6 @@ export type ContextKind = 'test' | 'file' | 'task';
 
 /** Everything async work is attributed to. Created by an adapter (or the tracker), one per test. */
 export interface LeakContext {
-  readonly id: number;
   readonly kind: ContextKind;
   /** Human title, e.g. `cache > refreshes every second`. */
   readonly title: string;
@@ -19,12 +18,6 @@ export interface LeakContext {
    * long after its verdict, and through its scope the context, so an ended context keeps little.
    */
   backlog: Set<Entry> | undefined;
-  /**
-   * Every resource ever created under this context, kept only for tracked tasks. It holds each
-   * resource strongly: entries hold theirs weakly, and a settled timer collected before `tree()` is
-   * called could no longer be described or placed.
-   */
-  readonly history: HistoryItem[] | undefined;
   /** Opt-outs granted by the test itself (`allowLeaks`); replaced, never changed in place. */
   allowances: readonly Allowance[];
   /** Set when its check starts: what it left running is from then on someone else's surprise. */
@@ -56,28 +49,64 @@ export interface ContextInit {
   title?: string;
   titlePath?: readonly string[];
   file?: string;
-  /** Keep every resource, settled or not, so the tree of what it started can be printed. */
-  keepHistory?: boolean;
 }
 
-let nextContextId = 1;
+/** The phase of a test's own body, the phase `Engine.run` assumes. */
+export const TEST_PHASE = 'test';
 
 const NO_ALLOWANCES: readonly Allowance[] = Object.freeze([]);
 const NO_TITLES: readonly string[] = Object.freeze([]);
 
+/**
+ * A context is also the scope of its own test phase (`scopeOf`): runners keep what a test created
+ * (Vitest, its run's promise) long after the verdict, and with it the scope that promise carries.
+ * The context standing in for that scope, a test costs one object there, not two.
+ */
+class Context implements LeakContext, Scope {
+  backlog: Set<Entry> | undefined = undefined;
+  allowances: readonly Allowance[] = NO_ALLOWANCES;
+  ended = false;
+
+  constructor(
+    readonly kind: ContextKind,
+    readonly title: string,
+    public titlePath: readonly string[],
+    readonly file: string | undefined,
+  ) {}
+
+  get ctx(): LeakContext {
+    return this;
+  }
+
+  get phase(): string {
+    return TEST_PHASE;
+  }
+}
+
 export function createContext(init: ContextInit = {}): LeakContext {
   const titlePath = init.titlePath ?? (init.title === undefined ? [] : [init.title]);
-  return {
-    id: nextContextId++,
-    kind: init.kind ?? 'test',
-    title: init.title ?? (titlePath.join(' > ') || 'anonymous'),
-    titlePath,
-    file: init.file,
-    backlog: undefined,
-    history: init.keepHistory ? [] : undefined,
-    allowances: NO_ALLOWANCES,
-    ended: false,
-  };
+  const kind = init.kind ?? 'test';
+  const ctx = new Context(kind, init.title ?? (titlePath.join(' > ') || 'anonymous'), titlePath, init.file);
+  if (kind === 'task') histories.set(ctx, []);
+  return ctx;
+}
+
+/**
+ * Every resource ever created under a tracked task, so the tree of what it started can be printed.
+ * It holds each resource strongly: entries hold theirs weakly, and a settled timer collected before
+ * `tree()` is called could no longer be described or placed. Kept apart from the context, which
+ * tests have too.
+ */
+const histories = new WeakMap<LeakContext, HistoryItem[]>();
+
+/** A tracked task's history (`undefined` for any other kind). */
+export function historyOf(ctx: LeakContext): HistoryItem[] | undefined {
+  return histories.get(ctx);
+}
+
+/** The scope of code that runs as part of `ctx`, in `phase`. */
+export function scopeOf(ctx: LeakContext, phase: string): Scope {
+  return phase === TEST_PHASE && ctx instanceof Context ? ctx : { ctx, phase };
 }
 
 /**

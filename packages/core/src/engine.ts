@@ -1,6 +1,6 @@
 import { contain } from './contain.js';
 import type { ContextInit, ContextKind, LeakContext, Scope } from './context.js';
-import { createContext, RUNNER_SCOPE, releaseChecked } from './context.js';
+import { createContext, RUNNER_SCOPE, releaseChecked, scopeOf, TEST_PHASE } from './context.js';
 import type { Entry } from './hook.js';
 import { isAlive, isRefed, ResourceHook, stackHolderOf } from './hook.js';
 import { reportInternalError } from './internal-error.js';
@@ -77,8 +77,8 @@ export class Engine {
   }
 
   /** Runs `fn` as part of `ctx`: everything it starts, directly or through callbacks, is attributed to it. */
-  run<T>(ctx: LeakContext, fn: () => T, phase = 'test'): T {
-    return this.runIn({ ctx, phase }, fn);
+  run<T>(ctx: LeakContext, fn: () => T, phase = TEST_PHASE): T {
+    return this.runIn(scopeOf(ctx, phase), fn);
   }
 
   /** Runs `fn` as the runner's own work, attributed to no test (e.g. what a runner does after `done()`). */
@@ -92,7 +92,7 @@ export class Engine {
    * It sticks to whatever runs next in the same flow, so prefer `run` whenever there is a callback.
    */
   enter(ctx: LeakContext, phase: string): void {
-    this.hook?.storage.enterWith({ ctx, phase });
+    this.hook?.storage.enterWith(scopeOf(ctx, phase));
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { AsyncHook, HookCallbacks } from 'node:async_hooks';
 import { AsyncResource, createHook, executionAsyncId } from 'node:async_hooks';
 import type { LeakContext, Scope } from './context.js';
+import { historyOf } from './context.js';
 import { reportInternalError } from './internal-error.js';
 import type { ResourceKind } from './kinds.js';
 import { IGNORED_NODE_TYPES, KIND_OF_TYPE, KINDS, PARENT_ONLY_TYPES } from './kinds.js';
@@ -276,7 +277,7 @@ export class ResourceHook {
       this.recent.push(entry);
       ctx.backlog ??= new Set();
       ctx.backlog.add(entry);
-      ctx.history?.push({ entry, resource });
+      if (ctx.kind === 'task') historyOf(ctx)?.push({ entry, resource });
     } catch (error) {
       reportInternalError(error, 'the async_hooks init callback');
     }
@@ -328,7 +329,7 @@ export class ResourceHook {
     // Its stack is read again only for a child (borrowed by a report, or deciding runner work) or for
     // its task's tree. Without either it goes now, not when the resource is collected: a WeakMap
     // keeps the room its largest size needed, and a long file creates more between full collections.
-    if (entry.hasChildren || entry.ctx.history !== undefined) return;
+    if (entry.hasChildren || entry.ctx.kind === 'task') return;
     const resource = entry.resource.deref();
     if (resource !== undefined) stacks.delete(resource);
   }

@@ -1,5 +1,6 @@
 import { colorsFor } from './colors.js';
 import type { LeakContext } from './context.js';
+import { historyOf } from './context.js';
 import { getEngine } from './engine.js';
 import { isAlive } from './hook.js';
 import type { LooseEndsOptions } from './options.js';
@@ -51,7 +52,7 @@ export function track<T>(label: string, fn: () => T, options: TrackOptions = {})
   const resolved = resolveOptions({ ...options, gc: false }, 'track() options', {});
   const engine = getEngine();
   engine.applySettings(resolved);
-  const context = engine.createContext({ kind: 'task', title: label, keepHistory: true });
+  const context = engine.createContext({ kind: 'task', title: label });
   const result = engine.run(context, fn);
   return {
     result,
@@ -77,7 +78,7 @@ export function track<T>(label: string, fn: () => T, options: TrackOptions = {})
 function renderHistory(context: LeakContext, stackDepth: number, render: RenderOptions): string {
   const colors = colorsFor(render.colors);
   const now = performance.now();
-  const entries = (context.history ?? []).map((item) => item.entry).filter((entry) => !entry.parentOnly);
+  const entries = (historyOf(context) ?? []).map((item) => item.entry).filter((entry) => !entry.parentOnly);
   const pendingIds = new Set(entries.filter(isAlive).map((entry) => entry.asyncId));
   const records = entries.map((entry) => toRecord(entry, stackDepth, now));
   const lines = [`${context.title}: started ${records.length}, ${pendingIds.size} still pending`];

@@ -1,4 +1,5 @@
-import type { LeakContext, Scope } from './context.js';
+import type { LeakContext } from './context.js';
+import { scopeOf, TEST_PHASE } from './context.js';
 import type { Engine } from './engine.js';
 
 const kOriginal = Symbol.for('loose-ends.originalFunction');
@@ -28,7 +29,7 @@ export function bindToContext<F extends AnyFunction>(
   engine: Engine,
   ctx: LeakContext,
   fn: F,
-  phase = 'test',
+  phase = TEST_PHASE,
 ): F {
   if (isGeneratorFunction(fn)) return fn;
   const original = unwrap(fn);
@@ -51,7 +52,7 @@ export function bindToPhase<F extends AnyFunction>(engine: Engine, fn: F, phase:
     const ctx = engine.currentScope()?.ctx;
     return ctx === null || ctx === undefined
       ? Reflect.apply(fn, this, args)
-      : runIn({ ctx, phase }, Reflect.apply, fn, this, args);
+      : runIn(scopeOf(ctx, phase), Reflect.apply, fn, this, args);
   };
   return standingFor(wrapper, fn) as F;
 }
@@ -73,7 +74,7 @@ function standingFor(wrapper: AnyFunction, original: AnyFunction): AnyFunction {
 // Both call the storage's `run` with `Reflect.apply`: neither shows up as a frame, so between a test
 // function and the runner's frames a stack shows only the wrapper (and Node's AsyncLocalStorage.run).
 function withoutDone(engine: Engine, ctx: LeakContext, original: AnyFunction, phase: string): AnyFunction {
-  const scope: Scope = { ctx, phase };
+  const scope = scopeOf(ctx, phase);
   const { runIn } = engine;
   return function (this: unknown, ...args: unknown[]) {
     return runIn(scope, Reflect.apply, original, this, args);
@@ -81,7 +82,7 @@ function withoutDone(engine: Engine, ctx: LeakContext, original: AnyFunction, ph
 }
 
 function withDone(engine: Engine, ctx: LeakContext, original: AnyFunction, phase: string): AnyFunction {
-  const scope: Scope = { ctx, phase };
+  const scope = scopeOf(ctx, phase);
   const { runIn } = engine;
   return function (this: unknown, done: unknown, ...rest: unknown[]) {
     const args = [typeof done === 'function' ? outsideDone(engine, done as AnyFunction) : done, ...rest];
