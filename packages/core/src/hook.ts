@@ -298,14 +298,16 @@ export class ResourceHook {
   }
 
   /**
-   * Drops what was recorded since the last sweep and has ended already, whichever context it
-   * belongs to: called after each test, when most of what it and the runner started for it is done
-   * (a runner's timeout timer belongs to the file, not the test). Dropped then, their captured
-   * stacks die young instead of being carried through scavenges to the next batch sweep.
+   * Lets go of the stacks of what was recorded since the last sweep and has ended already, whichever
+   * context it belongs to: called after each test, when most of what it and the runner started for
+   * it is done (a runner's timeout timer belongs to the file, not the test), so those stacks die
+   * young instead of being carried through scavenges to the next batch sweep. The entries stay until
+   * then: a resource created later may still name one as its trigger, and through it find its owner
+   * and an ancestor's stack.
    */
   sweepRecent(): void {
     for (const entry of this.recent) {
-      if (!isAlive(entry)) this.forget(entry);
+      if (!isAlive(entry)) dropStack(entry);
     }
     this.recent = [];
   }
@@ -326,11 +328,17 @@ export class ResourceHook {
   private forget(entry: Entry): void {
     this.entries.delete(entry.asyncId);
     entry.ctx.backlog?.delete(entry);
-    // Its stack is read again only for a child (borrowed by a report, or deciding runner work) or for
-    // its task's tree. Without either it goes now, not when the resource is collected: a WeakMap
-    // keeps the room its largest size needed, and a long file creates more between full collections.
-    if (entry.hasChildren || entry.ctx.kind === 'task') return;
-    const resource = entry.resource.deref();
-    if (resource !== undefined) stacks.delete(resource);
+    dropStack(entry);
   }
+}
+
+/**
+ * An ended entry's stack is read again only for a child (borrowed by a report, or deciding runner
+ * work) or for its task's tree. Without either it goes now, not when the resource is collected: a
+ * WeakMap keeps the room its largest size needed, and a long file creates more between full collections.
+ */
+function dropStack(entry: Entry): void {
+  if (entry.hasChildren || entry.ctx.kind === 'task') return;
+  const resource = entry.resource.deref();
+  if (resource !== undefined) stacks.delete(resource);
 }
