@@ -34,6 +34,7 @@ export type { RunEnd } from './run-end.js';
 export { finishRun } from './run-end.js';
 export { createFileContext, createTestContext } from './runner-contexts.js';
 export type { RuntimeSupport } from './runtime.js';
+export { sayOnce } from './say-once.js';
 export type { SourceLocation } from './stack.js';
 export { hidePackageFrames } from './stack.js';
 export { didYouMean } from './suggest.js';

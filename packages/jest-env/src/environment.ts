@@ -16,6 +16,7 @@ import {
   relaySummary,
   reportInternalError,
   resolveOptions,
+  sayOnce,
   tallyOf,
   unwrap,
   verdictOf,
@@ -272,15 +273,12 @@ function asObject(value: unknown): object {
   return typeof value === 'object' && value !== null ? value : {};
 }
 
-let warnedNoReporter = false;
-
 /** The report file is written by the reporter, in Jest's main process: without it, nothing is. */
 function warnIfNoReporter(): void {
-  if (warnedNoReporter || process.env[SUMMARY_DIR_VARIABLE] !== undefined) return;
-  warnedNoReporter = true;
-  process.stderr.write(
+  if (process.env[SUMMARY_DIR_VARIABLE] !== undefined) return;
+  sayOnce(
     `loose-ends: No report file will be written: option reportFile (or ${REPORT_FILE_ENV_VARIABLE}) needs the reporter. ` +
-      "Add it to your Jest config: reporters: ['default', '@loose-ends/jest-env/reporter'].\n",
+      "Add it to your Jest config: reporters: ['default', '@loose-ends/jest-env/reporter'].",
   );
 }
 

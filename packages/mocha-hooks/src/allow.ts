@@ -1,6 +1,6 @@
 import type { LeakFilter } from '@loose-ends/core';
-import { allowLeaks as allowLeaksInCore, leakAllowed as leakAllowedInCore } from '@loose-ends/core';
-import { getState, sayOnce } from './state.js';
+import { allowLeaks as allowLeaksInCore, leakAllowed as leakAllowedInCore, sayOnce } from '@loose-ends/core';
+import { getState } from './state.js';
 
 /**
  * Importing this package from a spec file does not make Mocha load it as a plugin: without
@@ -10,7 +10,6 @@ import { getState, sayOnce } from './state.js';
 function hintIfNotLoaded(): void {
   if (getState().rootHooksRan) return;
   sayOnce(
-    'not-loaded',
     'loose-ends: allowLeaks() was called, but leak detection is off: @loose-ends/mocha-hooks was imported, ' +
       "not loaded by Mocha. Add it to .mocharc (require: ['@loose-ends/mocha-hooks']) or run mocha --require @loose-ends/mocha-hooks.",
   );

@@ -16,6 +16,7 @@ import {
   relaySummary,
   reportInternalError,
   resolveOptions,
+  sayOnce,
   tagLateLogs,
   tallyOf,
   unwrap,
@@ -30,7 +31,7 @@ import {
   whyNotPatched,
 } from './mocha-internals.js';
 import type { HookContext, MochaPlugin, MochaSuite, MochaTest, RunnableFn } from './mocha-shapes.js';
-import { getState, sayOnce } from './state.js';
+import { getState } from './state.js';
 import { RELAY_ENV_VARIABLE } from './summary-relay.js';
 
 /**
@@ -93,7 +94,7 @@ function fileContext(file: string): LeakContext {
 }
 
 function sayNotChecked(what: string, why: string): void {
-  sayOnce(`not checked: ${what}`, `loose-ends: ${what} are NOT checked for leaks in this run: ${why}.`);
+  sayOnce(`loose-ends: ${what} are NOT checked for leaks in this run: ${why}.`, `not checked: ${what}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ export interface PluginState {
   relayDirectory: string | undefined;
   /** Our own root hook functions, never wrapped, recognised in runner events. */
   readonly ownHooks: Set<RunnableFn>;
-  readonly said: Set<string>;
   /** Root suites that already have the final file-scope check (one root per run, per file under --parallel). */
   readonly preparedRoots: WeakSet<object>;
   /** Between global setup and teardown: only ever true in the main process, never in a `--parallel` worker. */
@@ -42,7 +41,6 @@ export function getState(): PluginState {
       summary: emptySummary(),
       relayDirectory: undefined,
       ownHooks: new Set(),
-      said: new Set(),
       preparedRoots: new WeakSet(),
       runOpen: false,
       rootHooksRan: false,
@@ -50,12 +48,4 @@ export function getState(): PluginState {
     holder[STATE_KEY] = state;
   }
   return state;
-}
-
-/** Writes `text` to stderr once per process per `key`. */
-export function sayOnce(key: string, text: string): void {
-  const state = getState();
-  if (state.said.has(key)) return;
-  state.said.add(key);
-  process.stderr.write(`${text}\n`);
 }

@@ -25,6 +25,7 @@ import {
   LooseEndsOptionsError,
   reportInternalError,
   resolveOptions,
+  sayOnce,
   tagLateLogs,
   tallyOf,
   verdictOf,
@@ -49,8 +50,6 @@ const PACKAGE = '@loose-ends/vitest-plugin';
  * test, and the second starts inside the test's context, where its creation stack is captured.
  */
 const NO_HOOK_TIMEOUT = Number.POSITIVE_INFINITY;
-
-const SAID = Symbol.for('loose-ends.vitest.said');
 
 const NO_SUITE_API: SuiteApi = { getCurrentSuite: undefined, getSuiteHooks: undefined };
 
@@ -215,13 +214,4 @@ function verdict(result: CheckResult): void {
   const { failure, warning } = verdictOf(result);
   if (failure !== undefined) throw failure;
   if (warning !== undefined) process.stderr.write(`${warning}\n`);
-}
-
-/** Writes `text` to stderr once per thread: this module is evaluated again for every test file. */
-function sayOnce(text: string): void {
-  const state = globalThis as { [SAID]?: Set<string> };
-  state[SAID] ??= new Set();
-  if (state[SAID].has(text)) return;
-  state[SAID].add(text);
-  process.stderr.write(`${text}\n`);
 }
