@@ -70,11 +70,6 @@ export function addToSummary(
   for (const leak of result.leaks) summary.byKind[leak.kind] = (summary.byKind[leak.kind] ?? 0) + 1;
 }
 
-/** Counts an attempt the runner retries (its test is counted by a later attempt), if it `leaked`. */
-export function addRetriedAttempt(summary: LeakSummary, leaked: boolean): void {
-  if (leaked) summary.leakyRetries = (summary.leakyRetries ?? 0) + 1;
-}
-
 export function mergeSummaries(summaries: Iterable<LeakSummary>): LeakSummary {
   const total = emptySummary();
   for (const summary of summaries) {

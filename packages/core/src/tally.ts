@@ -1,6 +1,6 @@
 import type { CheckResult } from './engine.js';
 import type { LeakSummary } from './summary.js';
-import { addRetriedAttempt, addToSummary, emptySummary } from './summary.js';
+import { addToSummary, emptySummary } from './summary.js';
 
 /**
  * One check as a tally of its own: one attempt of a test, or one file's scope. `details` keeps
@@ -18,7 +18,6 @@ export function tallyOf(result: CheckResult, details: boolean): LeakSummary {
  * leaked, like the ones it had counted before it, adds only to `leakyRetries`.
  */
 export function addRetried(tally: LeakSummary, earlier: LeakSummary): void {
-  const before = earlier.leakyRetries ?? 0;
-  if (before > 0) tally.leakyRetries = (tally.leakyRetries ?? 0) + before;
-  addRetriedAttempt(tally, earlier.leakyTests > 0);
+  const retried = (earlier.leakyRetries ?? 0) + (earlier.leakyTests > 0 ? 1 : 0);
+  if (retried > 0) tally.leakyRetries = (tally.leakyRetries ?? 0) + retried;
 }

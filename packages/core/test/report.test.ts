@@ -16,7 +16,7 @@ import {
   tallyOf,
   verdictOf,
 } from '../src/index.js';
-import { addRetriedAttempt, formatSummary } from '../src/summary.js';
+import { formatSummary } from '../src/summary.js';
 import { detectingEngine, kinds, runAsTest } from './helpers.js';
 
 const noop = () => {};
@@ -238,8 +238,8 @@ describe('the report a developer acts on', () => {
 
   test('a test counts once, by its last attempt; leaking attempts that were retried are said apart', () => {
     const summary = emptySummary();
-    addRetriedAttempt(summary, true);
-    addRetriedAttempt(summary, false);
+    addRetried(summary, tallyOf({ status: 'leaked', leaks: [{ kind: 'interval' }] } as never, false));
+    addRetried(summary, tallyOf({ status: 'clean', leaks: [] } as never, false));
     addToSummary(summary, { status: 'clean', leaks: [] });
     assert.equal(
       formatSummary(mergeSummaries([summary, emptySummary()])),
