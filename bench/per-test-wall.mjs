@@ -23,11 +23,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { listOf, machineLine, median, runTimed, wholeNumber } from './lib.mjs';
+import { RUNNERS } from './runners/variants.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const resultsDir = join(benchDir, 'results');
 const requireFromBench = createRequire(join(benchDir, 'package.json'));
-const RUNNERS = ['jest', 'vitest', 'mocha'];
 
 const { values: args } = parseArgs({
   options: {
